@@ -1,0 +1,1 @@
+"""A Telegram bot that plays a patient Python interviewer."""

@@ -1,0 +1,16 @@
+"""The question bank: immutable question objects loaded and validated from TOML files."""
+
+from content.loader import ContentError, load_bank
+from content.model import Bank, Difficulty, KeyPoint, Misconception, Question, Section, Topic
+
+__all__ = [
+    "Bank",
+    "ContentError",
+    "Difficulty",
+    "KeyPoint",
+    "Misconception",
+    "Question",
+    "Section",
+    "Topic",
+    "load_bank",
+]
