@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+
+from bot.evaluation import COLUMNS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -12,6 +16,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("console", help="talk to the bot in this terminal, no Telegram needed")
     content = commands.add_parser("content", help="work with the question bank")
     content.add_argument("action", choices=["check"], help="validate and summarize the bank")
+    grade = commands.add_parser("grade", help="grade one answer to a bank question")
+    grade.add_argument("--question", required=True, metavar="ID", help="question id, e.g. gil")
+    grade.add_argument("answer", help="the answer text")
+    grade.add_argument("--json", action="store_true", help="print the grade as JSON")
+    evaluation = commands.add_parser("grade-eval", help="measure agreement with human grades")
+    evaluation.add_argument("file", type=Path, help="CSV: " + ", ".join(COLUMNS))
     return parser
 
 
@@ -19,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "content":
         return _content_check()
+    if args.command == "grade":
+        return _grade(args.question, args.answer, as_json=args.json)
+    if args.command == "grade-eval":
+        return _grade_eval(args.file)
     print(f"{args.command or 'run'}: not available yet", file=sys.stderr)
     return 2
 
@@ -35,4 +49,35 @@ def _content_check() -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(summarize(bank))
+    return 0
+
+
+def _grade(question_id: str, answer: str, *, as_json: bool) -> int:
+    from bot.grader import Grader
+    from bot.render import PLAIN, grade_dict, grade_text
+    from content import load_bank
+
+    bank = load_bank()
+    question = bank.get(question_id)
+    if question is None:
+        print(f"no question with id {question_id!r}; see `python -m bot content check`")
+        return 2
+    grade = Grader(bank).grade(question, answer)
+    if as_json:
+        print(json.dumps(grade_dict(grade, question), ensure_ascii=False, indent=2))
+    else:
+        print(grade_text(grade, question, PLAIN))
+    return 0
+
+
+def _grade_eval(path: Path) -> int:
+    from bot.evaluation import evaluate, report
+    from content import load_bank
+
+    try:
+        agreement = evaluate(path, load_bank())
+    except (OSError, ValueError) as error:
+        print(f"cannot evaluate: {error}", file=sys.stderr)
+        return 2
+    print(report(agreement))
     return 0

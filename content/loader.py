@@ -22,8 +22,7 @@ MISCONCEPTIONS_MAX = 3
 ANSWER_WORDS_RANGE = (50, 150)
 WEIGHT_RANGE = (0.5, 3.0)
 SEED_SECTIONS = {
-    section: range(10 * (section.number - 1) + 1, 10 * section.number + 1)
-    for section in Section
+    section: range(10 * (section.number - 1) + 1, 10 * section.number + 1) for section in Section
 }
 SEED_SECTIONS[Section.MEDIUM] = range(61, 81)
 SEED_SECTIONS[Section.ADVANCED] = range(81, 101)
@@ -88,7 +87,9 @@ def load_bank(directory: Path = CONTENT_DIR) -> Bank:
     _check_bank(questions, topics, problems)
     if problems.items:
         raise ContentError(problems.items)
-    ordered = sorted((q for _, q in questions), key=lambda q: (q.section.number, q.seed or 1000, q.id))
+    ordered = sorted(
+        (q for _, q in questions), key=lambda q: (q.section.number, q.seed or 1000, q.id)
+    )
     return Bank(questions=tuple(ordered), topics=tuple(topics.values()))
 
 

@@ -1,0 +1,121 @@
+"""What the learner reads, written once for two markups: Telegram HTML and plain text."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from bot.grader import Coverage, Grade, Verdict
+from content import Question
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """How to emphasise, quote and show code in one output medium."""
+
+    html: bool
+
+    def escape(self, text: str) -> str:
+        return html.escape(text, quote=False) if self.html else text
+
+    def bold(self, text: str) -> str:
+        return f"<b>{self.escape(text)}</b>" if self.html else text
+
+    def italic(self, text: str) -> str:
+        return f"<i>{self.escape(text)}</i>" if self.html else text
+
+    def code_block(self, code: str) -> str:
+        if self.html:
+            return f'<pre><code class="language-python">{self.escape(code)}</code></pre>'
+        return "\n".join(f"    {line}" for line in code.splitlines())
+
+    def folded(self, text_in_markup: str) -> str:
+        """A block the reader unfolds; `text_in_markup` is already escaped."""
+        if self.html:
+            return f"<blockquote expandable>{text_in_markup}</blockquote>"
+        return text_in_markup
+
+
+HTML = Markup(html=True)
+PLAIN = Markup(html=False)
+
+VERDICT_LINE = {
+    Verdict.STRONG: "Strong answer",
+    Verdict.PARTIAL: "Partly there",
+    Verdict.WEAK: "Not there yet",
+    Verdict.NO_ANSWER: "No answer to grade",
+}
+MARK = {Coverage.HIT: "✅", Coverage.PARTIAL: "➖", Coverage.MISSED: "❌"}
+
+
+def question_text(question: Question, m: Markup, heading: str = "") -> str:
+    """The question as asked, with its section and difficulty."""
+    lines = []
+    if heading:
+        lines.append(m.italic(heading))
+    lines.append(m.bold(f"{question.section.title} · {question.difficulty.value}"))
+    lines.append(m.escape(question.prompt))
+    if question.prompt_code:
+        lines.append(m.code_block(question.prompt_code))
+    return "\n\n".join(lines)
+
+
+def model_answer(question: Question, m: Markup) -> str:
+    parts = [m.escape(question.answer)]
+    if question.answer_code:
+        parts.append(m.code_block(question.answer_code))
+    if question.link:
+        parts.append(m.escape(f"Read more: {question.link}"))
+    return "\n\n".join(parts)
+
+
+def grade_text(grade: Grade, question: Question, m: Markup, hints: int = 0) -> str:
+    """Score, each key point covered or missed, misconceptions, tip, then the model answer."""
+    head = f"{VERDICT_LINE[grade.verdict]}: {grade.score}/100"
+    lines = [m.bold(head)]
+    if grade.no_answer:
+        lines.append(m.escape(f"Your answer {grade.no_answer.value}; here is what to cover."))
+    if hints:
+        lines.append(m.italic(f"{hints} hint(s) used."))
+    lines.append("")
+    for result in grade.points:
+        line = f"{MARK[result.coverage]} {m.escape(result.point.text)}"
+        if result.evidence:
+            line += f" {m.italic(f'({result.evidence}, {round(result.closeness * 100)}%)')}"
+        lines.append(line)
+    for found in grade.misconceptions:
+        lines.append(f"⚠ {m.escape(found.misconception.text)}: {m.escape(found.evidence)}")
+        lines.append(f"   {m.escape(found.misconception.correction)}")
+    if grade.tip and not grade.no_answer:
+        lines += ["", f"💡 Next time, mention: {m.escape(grade.tip)}"]
+    lines += ["", m.bold("Model answer"), m.folded(model_answer(question, m))]
+    return "\n".join(lines)
+
+
+def grade_dict(grade: Grade, question: Question) -> dict:
+    """The grade as plain data, for `--json`."""
+    return {
+        "question": question.id,
+        "score": grade.score,
+        "verdict": grade.verdict.value,
+        "no_answer": grade.no_answer.value if grade.no_answer else None,
+        "points": [
+            {
+                "point": r.point.text,
+                "coverage": r.coverage.value,
+                "closeness": round(r.closeness, 3),
+                "evidence": r.evidence,
+                "matched_phrasing": r.phrasing,
+            }
+            for r in grade.points
+        ],
+        "misconceptions": [
+            {
+                "claim": f.misconception.text,
+                "evidence": f.evidence,
+                "correction": f.misconception.correction,
+            }
+            for f in grade.misconceptions
+        ],
+        "tip": grade.tip,
+    }
