@@ -61,7 +61,8 @@ def question_text(question: Question, m: Markup, heading: str = "") -> str:
 
 
 def model_answer(question: Question, m: Markup) -> str:
-    parts = [m.escape(question.answer)]
+    """The model answer folded, then its code (Telegram cannot nest code in a quote)."""
+    parts = [f"{m.bold('Model answer')}\n{m.folded(m.escape(question.answer))}"]
     if question.answer_code:
         parts.append(m.code_block(question.answer_code))
     if question.link:
@@ -71,6 +72,11 @@ def model_answer(question: Question, m: Markup) -> str:
 
 def grade_text(grade: Grade, question: Question, m: Markup, hints: int = 0) -> str:
     """Score, each key point covered or missed, misconceptions, tip, then the model answer."""
+    return "\n\n".join(grade_parts(grade, question, m, hints))
+
+
+def grade_parts(grade: Grade, question: Question, m: Markup, hints: int = 0) -> tuple[str, str]:
+    """The grade and the folded model answer, as two self-contained parts."""
     head = f"{VERDICT_LINE[grade.verdict]}: {grade.score}/100"
     lines = [m.bold(head)]
     if grade.no_answer:
@@ -88,8 +94,7 @@ def grade_text(grade: Grade, question: Question, m: Markup, hints: int = 0) -> s
         lines.append(f"   {m.escape(found.misconception.correction)}")
     if grade.tip and not grade.no_answer:
         lines += ["", f"💡 Next time, mention: {m.escape(grade.tip)}"]
-    lines += ["", m.bold("Model answer"), m.folded(model_answer(question, m))]
-    return "\n".join(lines)
+    return "\n".join(lines), model_answer(question, m)
 
 
 def grade_dict(grade: Grade, question: Question) -> dict:

@@ -1,0 +1,67 @@
+"""Fuzzy lookups of what learners type: topic names and IANA time zones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Generic, TypeVar
+from zoneinfo import available_timezones
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+from content import Topic
+
+# A typed name at least this close to a known one is taken as meant ("asynco" -> asyncio).
+ACCEPT = 80
+# Names at least this close are offered as "did you mean ...".
+SUGGEST = 55
+SUGGESTIONS = 3
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Found(Generic[T]):
+    match: T | None
+    suggestions: tuple[T, ...] = ()
+
+
+def find_topic(topics: Sequence[Topic], query: str) -> Found[Topic]:
+    """The topic whose slug, name or alias best matches `query`."""
+    names = {name.casefold(): topic for topic in topics for name in topic.names}
+    return _find(names, query)
+
+
+def find_timezone(query: str) -> Found[str]:
+    """The IANA zone meant by `query`: exact (any case), or a fuzzy city or full name."""
+    return _find(_zone_names(), query.replace(" ", "_"))
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for zone in sorted(available_timezones()):
+        names[zone.casefold()] = zone
+        names.setdefault(zone.rsplit("/", 1)[-1].casefold(), zone)
+    return names
+
+
+def _find(names: dict[str, T], query: str) -> Found[T]:
+    key = query.strip().casefold()
+    if not key:
+        return Found(None)
+    if key in names:
+        return Found(names[key])
+    ranked = process.extract(
+        key, list(names), scorer=fuzz.WRatio, processor=default_process, limit=10
+    )
+    suggestions: list[T] = []
+    for name, score, _ in ranked:
+        if score >= SUGGEST and names[name] not in suggestions:
+            suggestions.append(names[name])
+    best = ranked[0] if ranked else None
+    if best and best[1] >= ACCEPT and fuzz.ratio(key, best[0], processor=default_process) >= ACCEPT:
+        return Found(names[best[0]])
+    return Found(None, tuple(suggestions[:SUGGESTIONS]))

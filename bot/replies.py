@@ -1,0 +1,58 @@
+"""Reply values the tutor returns and adapters render: text parts and buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_MESSAGE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer to the learner: self-contained text parts (joined by a blank line, split
+    into several messages when too long), buttons, and the question it asks, if any."""
+
+    parts: tuple[str, ...]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    asks: str | None = None
+
+    @classmethod
+    def of(cls, *parts: str, buttons=(), asks: str | None = None) -> Reply:
+        return cls(tuple(p for p in parts if p), tuple(tuple(row) for row in buttons), asks)
+
+    def messages(self, limit: int = MAX_MESSAGE) -> list[str]:
+        """The parts packed into as few messages as fit under `limit` characters."""
+        messages: list[str] = []
+        for part in self.parts:
+            for piece in _pieces(part, limit):
+                if messages and len(messages[-1]) + 2 + len(piece) <= limit:
+                    messages[-1] += "\n\n" + piece
+                else:
+                    messages.append(piece)
+        return messages
+
+
+def _pieces(part: str, limit: int) -> list[str]:
+    """A part longer than `limit` cut at line ends. A last resort: the bank's loader keeps
+    questions and model answers well under the limit, so markup is never cut in practice."""
+    if len(part) <= limit:
+        return [part]
+    pieces, current = [], ""
+    for line in part.split("\n"):
+        while len(line) > limit:
+            pieces.append(line[:limit])
+            line = line[limit:]
+        if current and len(current) + 1 + len(line) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        pieces.append(current)
+    return pieces

@@ -1,0 +1,314 @@
+"""The conversation engine: what happens when a learner asks, answers, skips or looks back.
+
+Adapters (Telegram, console) turn input into calls here and render the `Reply` values that
+come back. The tutor reads and writes storage and calls the core; it never touches a network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.core.daily import question_of_the_day
+from bot.core.lookup import find_timezone, find_topic
+from bot.core.progress import progress, tally
+from bot.core.selection import choose_question
+from bot.core.streaks import Streak, extend, local_day, status
+from bot.grader import Grader
+from bot.render import Markup, grade_parts, model_answer, question_text
+from bot.replies import Button, Reply
+from content import Bank, Question
+from storage import Database
+from storage.attempts import Attempt, StreakRow, get_streak, record_attempt, scores_by_question
+from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
+from storage.pending import (
+    add_hint,
+    clear_pending,
+    get_pending,
+    question_of_message,
+    remember_question_message,
+    set_pending,
+)
+
+QUIZ = Button("Quiz me", "quiz")
+TOPICS = Button("Topics", "topics")
+DAILY = Button("Daily question", "daily")
+NEXT = Button("Next question", "quiz")
+TOPIC_ACTION = "topic:"
+FORGET_YES = Button("Yes, delete everything", "forget:yes")
+FORGET_NO = Button("No, keep it", "forget:no")
+TOPIC_KEYBOARD_WIDTH = 2
+
+HELP = """Commands:
+/quiz: a question you have not seen yet (then your weakest ones)
+/topic NAME: a question on a topic, e.g. /topic gil; /topics lists them
+/hint: reveal one key point; /skip: show the model answer; /cancel: drop the question
+/streak: your daily streak; /stats: your progress by section
+/timezone Europe/Berlin: your time zone, so streak days are your days
+/forget: delete everything stored about you
+Answer a question by simply writing your answer (in groups: reply to the question)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Learner:
+    """Who is talking, and where."""
+
+    user_id: int
+    chat_id: int
+    name: str = ""
+    group: bool = False
+
+
+class Tutor:
+    def __init__(self, db: Database, bank: Bank, markup: Markup) -> None:
+        self.db = db
+        self.bank = bank
+        self.grader = Grader(bank)
+        self.m = markup
+
+    async def start(self, who: Learner, now: datetime) -> Reply:
+        await ensure_learner(self.db, who.user_id, who.name, now)
+        intro = (
+            f"{self.m.bold('Python interview practice.')}\n"
+            f"I ask interview questions ({len(self.bank.questions)} of them, 8 sections).\n"
+            "You answer in your own words; I show which key points you covered and missed.\n"
+            "Answer every day to keep your streak."
+        )
+        return Reply.of(intro, buttons=[[QUIZ, TOPICS, DAILY]])
+
+    def help(self) -> Reply:
+        return Reply.of(self.m.escape(HELP))
+
+    async def quiz(self, who: Learner, now: datetime, topic: str | None = None) -> Reply:
+        """Ask the learner's next question, from one topic if given."""
+        await ensure_learner(self.db, who.user_id, who.name, now)
+        scores = await scores_by_question(self.db, who.user_id)
+        pending = await get_pending(self.db, who.chat_id, who.user_id)
+        candidates = self.bank.in_topic(topic) if topic else self.bank.questions
+        question = choose_question(
+            candidates, scores, who.user_id, exclude=pending.question_id if pending else None
+        )
+        if question is None:
+            return Reply.of(self.m.escape("There is no question on that topic yet."))
+        heading = f"Topic: {self.bank.topic(topic).name}" if topic else ""
+        return await self._ask(who, question, now, heading)
+
+    async def daily_question(self, who: Learner, now: datetime) -> Reply:
+        """Ask today's question of the day (the same for everyone on this date)."""
+        await ensure_learner(self.db, who.user_id, who.name, now)
+        timezone = await get_timezone(self.db, who.user_id)
+        day = local_day(now, timezone)
+        question = self.bank.get(question_of_the_day([q.id for q in self.bank.questions], day))
+        return await self._ask(who, question, now, f"Question of the day, {day:%d %B}")
+
+    async def _ask(self, who: Learner, question: Question, now: datetime, heading: str) -> Reply:
+        if not who.group:
+            await set_pending(self.db, who.chat_id, who.user_id, question.id, now)
+        footer = (
+            "Reply to this message with your answer."
+            if who.group
+            else ("Write your answer. /hint for a hint, /skip to see the answer.")
+        )
+        text = question_text(question, self.m, heading)
+        return Reply.of(text, self.m.italic(footer), asks=question.id)
+
+    async def question_sent(self, chat_id: int, message_id: int, question_id: str, now: datetime):
+        """Remember which question a sent message asks, so replies to it are graded."""
+        await remember_question_message(self.db, chat_id, message_id, question_id, now)
+
+    async def topic(self, who: Learner, query: str, now: datetime) -> Reply:
+        """`/topic NAME`: a question from the topic that NAME means, or suggestions."""
+        if not query.strip():
+            return await self.topics(who)
+        found = find_topic(self.bank.topics, query)
+        if found.match:
+            return await self.quiz(who, now, topic=found.match.slug)
+        if found.suggestions:
+            buttons = [[Button(t.name, TOPIC_ACTION + t.slug)] for t in found.suggestions]
+            names = ", ".join(t.name for t in found.suggestions)
+            text = f"I don't know the topic “{query.strip()[:50]}”. Did you mean: {names}?"
+            return Reply.of(self.m.escape(text), buttons=buttons)
+        return Reply.of(
+            self.m.escape(f"I don't know the topic “{query.strip()[:50]}”. Pick one:"),
+            buttons=await self._topic_buttons(who),
+        )
+
+    async def topics(self, who: Learner) -> Reply:
+        return Reply.of(
+            self.m.escape("Topics, with the questions you have answered in each:"),
+            buttons=await self._topic_buttons(who),
+        )
+
+    async def _topic_buttons(self, who: Learner) -> list[list[Button]]:
+        scores = await scores_by_question(self.db, who.user_id)
+        buttons = []
+        for topic in self.bank.topics:
+            questions = self.bank.in_topic(topic.slug)
+            if questions:
+                done = tally(questions, scores)
+                label = f"{topic.name} {done.answered}/{done.total}"
+                buttons.append(Button(label, TOPIC_ACTION + topic.slug))
+        width = TOPIC_KEYBOARD_WIDTH
+        return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+    async def answer(
+        self, who: Learner, text: str, now: datetime, reply_to: int | None = None
+    ) -> Reply | None:
+        """Grade an answer. In groups only replies to a question message are answers;
+        anything else there returns None (the bot stays quiet)."""
+        hints = 0
+        if who.group:
+            question_id = await question_of_message(self.db, who.chat_id, reply_to or 0)
+            if question_id is None:
+                return None
+        else:
+            pending = await get_pending(self.db, who.chat_id, who.user_id)
+            if pending is None:
+                return Reply.of(
+                    self.m.escape("No question is waiting for an answer. Want one?"),
+                    buttons=[[QUIZ, TOPICS]],
+                )
+            question_id, hints = pending.question_id, pending.hints
+        question = self.bank.get(question_id)
+        if question is None:
+            await clear_pending(self.db, who.chat_id, who.user_id)
+            return Reply.of(
+                self.m.escape("That question has left the bank. Try another:"), buttons=[[QUIZ]]
+            )
+        grade = self.grader.grade(question, text)
+        if grade.no_answer:
+            advice = (
+                f"Your message {grade.no_answer.value}, so I did not grade it. "
+                "Try again in your own words, or /hint for a hint, /skip for the answer."
+            )
+            return Reply.of(self.m.escape(advice))
+        await ensure_learner(self.db, who.user_id, who.name, now)
+        timezone = await get_timezone(self.db, who.user_id)
+        day = local_day(now, timezone)
+        row = await get_streak(self.db, who.user_id)
+        streak = extend(Streak(row.current, row.best, row.last_day), day)
+        attempt = Attempt(who.user_id, who.chat_id, question.id, text, grade.score, hints, now, day)
+        await record_attempt(
+            self.db, attempt, StreakRow(streak.current, streak.best, streak.last_day)
+        )
+        summary, model = grade_parts(grade, question, self.m, hints)
+        if who.name and who.group:
+            summary = f"{self.m.bold(who.name)}\n{summary}"
+        same = Button("Same topic", TOPIC_ACTION + question.topics[0])
+        return Reply.of(summary, model, buttons=[[NEXT, same]])
+
+    async def hint(self, who: Learner) -> Reply:
+        pending = None if who.group else await get_pending(self.db, who.chat_id, who.user_id)
+        if pending is None:
+            return self._nothing_pending()
+        question = self.bank.get(pending.question_id)
+        ordered = sorted(question.key_points, key=lambda p: -p.weight)
+        if pending.hints >= len(ordered):
+            return Reply.of(self.m.escape("No more hints: /skip shows the model answer."))
+        await add_hint(self.db, who.chat_id, who.user_id)
+        point = ordered[pending.hints]
+        left = len(ordered) - pending.hints - 1
+        text = f"💡 A good answer says: {point.text}\n({left} more hint(s) available.)"
+        return Reply.of(self.m.escape(text))
+
+    async def skip(self, who: Learner) -> Reply:
+        pending = None if who.group else await get_pending(self.db, who.chat_id, who.user_id)
+        if pending is None:
+            return self._nothing_pending()
+        await clear_pending(self.db, who.chat_id, who.user_id)
+        question = self.bank.get(pending.question_id)
+        return Reply.of(model_answer(question, self.m), buttons=[[NEXT]])
+
+    async def cancel(self, who: Learner) -> Reply:
+        dropped = await clear_pending(self.db, who.chat_id, who.user_id)
+        text = "Dropped the question." if dropped else "There was no question to drop."
+        return Reply.of(self.m.escape(text), buttons=[[QUIZ]])
+
+    def _nothing_pending(self) -> Reply:
+        text = "No question is waiting (in groups, hints are for private chats)."
+        return Reply.of(self.m.escape(text), buttons=[[QUIZ]])
+
+    async def streak(self, who: Learner, now: datetime) -> Reply:
+        row = await get_streak(self.db, who.user_id)
+        timezone = await get_timezone(self.db, who.user_id)
+        today = local_day(now, timezone)
+        shown = status(Streak(row.current, row.best, row.last_day), today)
+        today_line = (
+            "Today already counts. ✅"
+            if shown.counts_today
+            else "Answer one question today to keep it going."
+        )
+        text = (
+            f"🔥 Current streak: {shown.current} day(s)\n🏆 Best: {shown.best} day(s)\n"
+            f"{today_line}\n(Days follow your time zone, {timezone}.)"
+        )
+        return Reply.of(self.m.escape(text))
+
+    async def stats(self, who: Learner) -> Reply:
+        figures = progress(self.bank, await scores_by_question(self.db, who.user_id))
+        if not figures.attempts:
+            return Reply.of(self.m.escape("No answers yet. Start with /quiz."), buttons=[[QUIZ]])
+        lines = [
+            self.m.bold("Your progress"),
+            self.m.escape(
+                f"Answers graded: {figures.attempts}\n"
+                f"Questions answered: {figures.overall.answered}/{figures.overall.total}, "
+                f"average latest score {figures.overall.average:.0f}/100"
+            ),
+            "",
+        ]
+        for section, part in figures.sections.items():
+            average = f"avg {part.average:.0f}" if part.average is not None else "not started"
+            lines.append(
+                self.m.escape(
+                    f"{section.number}. {section.title}: {part.answered}/{part.total}, {average}"
+                )
+            )
+        return Reply.of("\n".join(lines))
+
+    async def set_timezone(self, who: Learner, query: str, now: datetime) -> Reply:
+        await ensure_learner(self.db, who.user_id, who.name, now)
+        if not query.strip():
+            current = await get_timezone(self.db, who.user_id)
+            text = f"Your time zone is {current}. Change it with /timezone Europe/Berlin."
+            return Reply.of(self.m.escape(text))
+        found = find_timezone(query)
+        if found.match is None:
+            offer = f" Did you mean: {', '.join(found.suggestions)}?" if found.suggestions else ""
+            text = f"I don't know the time zone “{query.strip()[:50]}”.{offer}"
+            return Reply.of(self.m.escape(text + " Use a name like Europe/Berlin."))
+        await set_timezone(self.db, who.user_id, found.match)
+        local = now.astimezone(ZoneInfo(found.match))
+        text = f"Time zone set to {found.match} (your time now: {local:%H:%M})."
+        return Reply.of(self.m.escape(text))
+
+    def forget_confirm(self) -> Reply:
+        text = (
+            "Delete everything I store about you: answers, streaks, settings? "
+            "This cannot be undone."
+        )
+        return Reply.of(self.m.escape(text), buttons=[[FORGET_YES, FORGET_NO]])
+
+    async def forget(self, who: Learner) -> Reply:
+        await forget_learner(self.db, who.user_id)
+        return Reply.of(self.m.escape("Done: everything about you is deleted. /start begins anew."))
+
+    async def press(self, who: Learner, action: str, now: datetime) -> Reply:
+        """A button was pressed; its data is untrusted (old messages, forged data)."""
+        if action == QUIZ.action:
+            return await self.quiz(who, now)
+        if action == TOPICS.action:
+            return await self.topics(who)
+        if action == DAILY.action:
+            return await self.daily_question(who, now)
+        if action == FORGET_YES.action:
+            return await self.forget(who)
+        if action == FORGET_NO.action:
+            return Reply.of(self.m.escape("Kept everything."))
+        if action.startswith(TOPIC_ACTION) and self.bank.topic(action.removeprefix(TOPIC_ACTION)):
+            return await self.quiz(who, now, topic=action.removeprefix(TOPIC_ACTION))
+        return Reply.of(
+            self.m.escape("That button no longer works. Here is the menu:"),
+            buttons=[[QUIZ, TOPICS, DAILY]],
+        )

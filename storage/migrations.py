@@ -1,0 +1,87 @@
+"""Schema migrations: an ordered list of named steps, each recorded once it has run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage.db import Database
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_learners_attempts_streaks",
+        """
+        CREATE TABLE learners (
+            user_id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES learners(user_id) ON DELETE CASCADE,
+            chat_id INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            hints INTEGER NOT NULL DEFAULT 0,
+            answered_at TEXT NOT NULL,
+            local_day TEXT NOT NULL
+        );
+        CREATE INDEX attempts_by_user ON attempts(user_id, question_id);
+        CREATE TABLE streaks (
+            user_id INTEGER PRIMARY KEY REFERENCES learners(user_id) ON DELETE CASCADE,
+            current INTEGER NOT NULL,
+            best INTEGER NOT NULL,
+            last_day TEXT
+        );
+        """,
+    ),
+    (
+        "002_pending_questions",
+        """
+        CREATE TABLE pending (
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            message_id INTEGER,
+            hints INTEGER NOT NULL DEFAULT 0,
+            asked_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, user_id)
+        );
+        CREATE TABLE asked_messages (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        """,
+    ),
+]
+
+
+async def migrate(database: Database) -> list[str]:
+    """Apply every migration not yet recorded, each in its own transaction; return their names."""
+    connection = database.connection
+    await connection.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    async with connection.execute("SELECT name FROM migrations") as cursor:
+        done = {row[0] for row in await cursor.fetchall()}
+    applied = []
+    for name, script in MIGRATIONS:
+        if name in done:
+            continue
+        async with database.transaction() as tx:
+            for statement in _statements(script):
+                await tx.execute(statement)
+            await tx.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)
+            )
+        applied.append(name)
+    return applied
+
+
+def _statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]
