@@ -27,14 +27,50 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in (None, "console"):
+        return _serve(console=args.command == "console")
     if args.command == "content":
         return _content_check()
     if args.command == "grade":
         return _grade(args.question, args.answer, as_json=args.json)
     if args.command == "grade-eval":
         return _grade_eval(args.file)
-    print(f"{args.command or 'run'}: not available yet", file=sys.stderr)
-    return 2
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+NO_TOKEN = """No TELEGRAM_BOT_TOKEN is set, so the bot cannot reach Telegram.
+To get a token: open Telegram, talk to @BotFather, send /newbot, and follow its questions;
+then run:  TELEGRAM_BOT_TOKEN=123456:ABC... python -m bot
+To try the bot without Telegram right now:  python -m bot console"""
+
+
+def _serve(*, console: bool) -> int:
+    """Run the Telegram bot; or the console, when asked or when there is no token and a
+    person is at the terminal."""
+    from bot.config import ConfigError, Settings
+    from bot.logs import setup_logging
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, [settings.token])
+    if not console and not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        if not sys.stdin.isatty():
+            return 2
+        print("\nStarting console mode now.\n", file=sys.stderr)
+        console = True
+    if console:
+        from bot.console import run_console
+        from bot.telegram.app import utc_now
+
+        return run_console(settings, utc_now)
+    from bot.telegram.app import run
+
+    run(settings)
+    return 0
 
 
 def _content_check() -> int:

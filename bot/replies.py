@@ -7,6 +7,11 @@ from dataclasses import dataclass
 MAX_MESSAGE = 4096
 
 
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji may count two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
@@ -31,7 +36,10 @@ class Reply:
         messages: list[str] = []
         for part in self.parts:
             for piece in _pieces(part, limit):
-                if messages and len(messages[-1]) + 2 + len(piece) <= limit:
+                joined = (
+                    telegram_length(messages[-1]) + 2 + telegram_length(piece) if messages else 0
+                )
+                if messages and joined <= limit:
                     messages[-1] += "\n\n" + piece
                 else:
                     messages.append(piece)
@@ -41,14 +49,15 @@ class Reply:
 def _pieces(part: str, limit: int) -> list[str]:
     """A part longer than `limit` cut at line ends. A last resort: the bank's loader keeps
     questions and model answers well under the limit, so markup is never cut in practice."""
-    if len(part) <= limit:
+    if telegram_length(part) <= limit:
         return [part]
     pieces, current = [], ""
     for line in part.split("\n"):
-        while len(line) > limit:
-            pieces.append(line[:limit])
-            line = line[limit:]
-        if current and len(current) + 1 + len(line) > limit:
+        while telegram_length(line) > limit:
+            cut = _cut(line, limit)
+            pieces.append(line[:cut])
+            line = line[cut:]
+        if current and telegram_length(current) + 1 + telegram_length(line) > limit:
             pieces.append(current)
             current = line
         else:
@@ -56,3 +65,11 @@ def _pieces(part: str, limit: int) -> list[str]:
     if current:
         pieces.append(current)
     return pieces
+
+
+def _cut(line: str, limit: int) -> int:
+    """The longest prefix of `line` within `limit` UTF-16 units."""
+    cut = min(len(line), limit)
+    while telegram_length(line[:cut]) > limit:
+        cut -= 1
+    return cut

@@ -113,9 +113,14 @@ class Tutor:
         text = question_text(question, self.m, heading)
         return Reply.of(text, self.m.italic(footer), asks=question.id)
 
-    async def question_sent(self, chat_id: int, message_id: int, question_id: str, now: datetime):
-        """Remember which question a sent message asks, so replies to it are graded."""
-        await remember_question_message(self.db, chat_id, message_id, question_id, now)
+    async def question_sent(
+        self, who: Learner, message_ids: list[int], question_id: str, now: datetime
+    ) -> None:
+        """In groups, remember which question the sent messages ask: replies to them are
+        the answers (privacy mode delivers nothing else)."""
+        if who.group:
+            for message_id in message_ids:
+                await remember_question_message(self.db, who.chat_id, message_id, question_id, now)
 
     async def topic(self, who: Learner, query: str, now: datetime) -> Reply:
         """`/topic NAME`: a question from the topic that NAME means, or suggestions."""

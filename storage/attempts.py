@@ -57,10 +57,9 @@ async def record_attempt(db: Database, attempt: Attempt, streak: StreakRow) -> N
 
 
 async def get_streak(db: Database, user_id: int) -> StreakRow:
-    async with db.connection.execute(
+    row = await db.fetch_one(
         "SELECT current, best, last_day FROM streaks WHERE user_id = ?", (user_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return StreakRow(0, 0, None)
     last = date.fromisoformat(row["last_day"]) if row["last_day"] else None
@@ -69,10 +68,9 @@ async def get_streak(db: Database, user_id: int) -> StreakRow:
 
 async def scores_by_question(db: Database, user_id: int) -> dict[str, list[int]]:
     """Every score the learner got, per question, oldest first."""
-    async with db.connection.execute(
+    rows = await db.fetch_all(
         "SELECT question_id, score FROM attempts WHERE user_id = ? ORDER BY id", (user_id,)
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     scores: dict[str, list[int]] = {}
     for row in rows:
         scores.setdefault(row["question_id"], []).append(row["score"])

@@ -1,10 +1,12 @@
-"""Opening the database: URL parsing, pragmas, migrations, transactions."""
+"""Opening the database: URL parsing, pragmas, migrations, serialised writes."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -25,21 +27,43 @@ def database_path(url: str | None) -> Path:
 
 
 class Database:
-    """One aiosqlite connection; writes that touch several rows go through `transaction()`."""
+    """One aiosqlite connection shared by every handler.
+
+    Writes are serialised by a lock, so a single statement never lands inside another
+    coroutine's open transaction; reads go straight through (WAL lets them run beside writes).
+    """
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
+        self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
-        await self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            await self.connection.rollback()
-            raise
-        await self.connection.commit()
+        async with self._write_lock:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                await self.connection.rollback()
+                raise
+            await self.connection.commit()
+
+    async def write(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """Run one writing statement on its own; the number of rows it changed."""
+        async with self._write_lock:
+            cursor = await self.connection.execute(sql, tuple(parameters))
+            changed = cursor.rowcount
+            await cursor.close()
+            return changed
+
+    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self.connection.execute(sql, tuple(parameters)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self.connection.execute(sql, tuple(parameters)) as cursor:
+            return list(await cursor.fetchall())
 
     async def close(self) -> None:
         await self.connection.close()
@@ -51,10 +75,13 @@ async def open_database(url: str | None) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = aiosqlite.Row
-    await connection.execute("PRAGMA journal_mode=WAL")
-    await connection.execute("PRAGMA foreign_keys=ON")
-    await connection.execute("PRAGMA busy_timeout=5000")
-    await connection.execute("PRAGMA synchronous=NORMAL")
+    for pragma in (
+        "journal_mode=WAL",
+        "foreign_keys=ON",
+        "busy_timeout=5000",
+        "synchronous=NORMAL",
+    ):
+        await connection.execute(f"PRAGMA {pragma}")
     database = Database(connection)
     await migrate(database)
     return database

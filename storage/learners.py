@@ -9,26 +9,21 @@ from storage.db import Database
 
 async def ensure_learner(db: Database, user_id: int, name: str, now: datetime) -> None:
     """Create the learner on first contact; keep the display name fresh."""
-    await db.connection.execute(
+    await db.write(
         "INSERT INTO learners (user_id, name, created_at) VALUES (?, ?, ?) "
-        "ON CONFLICT(user_id) DO UPDATE SET name = excluded.name",
+        "ON CONFLICT(user_id) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
         (user_id, name, now.isoformat()),
     )
 
 
 async def get_timezone(db: Database, user_id: int) -> str:
     """The learner's IANA time zone, UTC until they set one."""
-    async with db.connection.execute(
-        "SELECT timezone FROM learners WHERE user_id = ?", (user_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetch_one("SELECT timezone FROM learners WHERE user_id = ?", (user_id,))
     return row["timezone"] if row else "UTC"
 
 
 async def set_timezone(db: Database, user_id: int, timezone: str) -> None:
-    await db.connection.execute(
-        "UPDATE learners SET timezone = ? WHERE user_id = ?", (timezone, user_id)
-    )
+    await db.write("UPDATE learners SET timezone = ? WHERE user_id = ?", (timezone, user_id))
 
 
 async def forget_learner(db: Database, user_id: int) -> None:

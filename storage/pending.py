@@ -20,7 +20,7 @@ async def set_pending(
     db: Database, chat_id: int, user_id: int, question_id: str, now: datetime
 ) -> None:
     """Make `question_id` the one this learner answers next in this chat (hints reset)."""
-    await db.connection.execute(
+    await db.write(
         "INSERT INTO pending (chat_id, user_id, question_id, hints, asked_at) "
         "VALUES (?, ?, ?, 0, ?) ON CONFLICT(chat_id, user_id) DO UPDATE SET "
         "question_id = excluded.question_id, hints = 0, asked_at = excluded.asked_at",
@@ -29,16 +29,15 @@ async def set_pending(
 
 
 async def get_pending(db: Database, chat_id: int, user_id: int) -> Pending | None:
-    async with db.connection.execute(
+    row = await db.fetch_one(
         "SELECT question_id, hints FROM pending WHERE chat_id = ? AND user_id = ?",
         (chat_id, user_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return Pending(chat_id, user_id, row["question_id"], row["hints"]) if row else None
 
 
 async def add_hint(db: Database, chat_id: int, user_id: int) -> None:
-    await db.connection.execute(
+    await db.write(
         "UPDATE pending SET hints = hints + 1 WHERE chat_id = ? AND user_id = ?",
         (chat_id, user_id),
     )
@@ -46,17 +45,17 @@ async def add_hint(db: Database, chat_id: int, user_id: int) -> None:
 
 async def clear_pending(db: Database, chat_id: int, user_id: int) -> bool:
     """Drop the pending question; True if there was one."""
-    cursor = await db.connection.execute(
+    changed = await db.write(
         "DELETE FROM pending WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)
     )
-    return cursor.rowcount > 0
+    return changed > 0
 
 
 async def remember_question_message(
     db: Database, chat_id: int, message_id: int, question_id: str, now: datetime
 ) -> None:
     """Record which question a sent message asks, so replies to it can be graded."""
-    await db.connection.execute(
+    await db.write(
         "INSERT OR REPLACE INTO asked_messages (chat_id, message_id, question_id, asked_at) "
         "VALUES (?, ?, ?, ?)",
         (chat_id, message_id, question_id, now.isoformat()),
@@ -64,9 +63,8 @@ async def remember_question_message(
 
 
 async def question_of_message(db: Database, chat_id: int, message_id: int) -> str | None:
-    async with db.connection.execute(
+    row = await db.fetch_one(
         "SELECT question_id FROM asked_messages WHERE chat_id = ? AND message_id = ?",
         (chat_id, message_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return row["question_id"] if row else None

@@ -1,0 +1,1 @@
+"""The Telegram adapter: turns updates into tutor calls and replies into Bot API messages."""

@@ -1,0 +1,102 @@
+"""The one place where the Telegram bot is wired together, in order."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from bot.commands import COMMANDS
+from bot.config import Settings
+from bot.render import HTML
+from bot.telegram.handlers import Handlers
+from bot.telegram.updates import PerChatUpdateProcessor
+from bot.tutor import Tutor
+from content import load_bank
+from storage import Database, open_database
+
+log = logging.getLogger(__name__)
+
+CONCURRENT_UPDATES = 64
+RATE_LIMIT_RETRIES = 3
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Services:
+    """What the handlers need at run time, opened after the bot starts and closed at exit."""
+
+    def __init__(self, settings: Settings, handlers: Handlers) -> None:
+        self.settings = settings
+        self.handlers = handlers
+        self.db: Database | None = None
+
+    async def open(self, application: Application) -> None:
+        """`post_init`: open the database, load the bank, publish the command menu."""
+        self.db = await open_database(self.settings.database_url)
+        bank = load_bank()
+        self.handlers.tutor = Tutor(self.db, bank, HTML)
+        await application.bot.set_my_commands(
+            [BotCommand(c.name, c.description) for c in COMMANDS if c.name != "start"]
+        )
+        log.info("serving %d questions as @%s", len(bank.questions), application.bot.username)
+
+    async def close(self, application: Application) -> None:
+        """`post_shutdown`: close the database."""
+        self.handlers.tutor = None
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+
+
+def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Application:
+    handlers = Handlers(clock)
+    services = Services(settings, handlers)
+    application = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.max_messages_per_second,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .post_init(services.open)
+        .post_shutdown(services.close)
+        .build()
+    )
+    handlers.register(application)
+    return application
+
+
+def run(settings: Settings) -> None:
+    """Serve until stopped: a webhook when WEBHOOK_URL is set, long polling otherwise."""
+    application = build_application(settings)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen="0.0.0.0",
+            port=settings.port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=hashlib.sha256(settings.token.encode()).hexdigest()[:64],
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

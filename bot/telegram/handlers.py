@@ -1,0 +1,125 @@
+"""Update handlers: parse who and what, ask the tutor, send its reply. No logic of their own."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import Chat, Update, User
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.commands import BY_NAME, run_command
+from bot.replies import Reply
+from bot.telegram.send import send_reply
+from bot.tutor import Learner, Tutor
+
+log = logging.getLogger(__name__)
+
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+PRIVATE = filters.ChatType.PRIVATE
+TEXT_ONLY = "I read text answers only. Please type your answer as a message."
+EDITED = "I grade the first version of an answer. To change it, send it again as a new message."
+SORRY = "Sorry, something went wrong on my side. Please try again."
+
+
+class Handlers:
+    """The bot's handlers; `tutor` is set when the database opens (in `post_init`)."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+        self.tutor: Tutor | None = None
+
+    def register(self, application: Application) -> None:
+        """Order matters: the first handler whose filter matches takes the update."""
+        application.add_handler(CommandHandler(list(BY_NAME), self.on_command, NEW_MESSAGE))
+        application.add_handler(MessageHandler(NEW_MESSAGE & filters.COMMAND, self.on_command))
+        application.add_handler(MessageHandler(NEW_MESSAGE & filters.TEXT, self.on_text))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        edited = filters.UpdateType.EDITED_MESSAGE & PRIVATE
+        application.add_handler(MessageHandler(edited, self.on_edited))
+        application.add_handler(MessageHandler(NEW_MESSAGE & PRIVATE, self.on_attachment))
+        application.add_error_handler(self.on_error)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        name, _, args = message.text.partition(" ")
+        name, _, addressee = name.removeprefix("/").partition("@")
+        if addressee and addressee.casefold() != context.bot.username.casefold():
+            return
+        who = _learner(update.effective_user, message.chat)
+        if name.casefold() not in BY_NAME and who.group:
+            return
+        reply = await run_command(self._tutor, who, name, args, self.clock())
+        await self._send(context, who, reply, message.message_id if who.group else None)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        who = _learner(update.effective_user, message.chat)
+        replied = message.reply_to_message.message_id if message.reply_to_message else None
+        reply = await self._tutor.answer(who, message.text, self.clock(), reply_to=replied)
+        if reply is not None:
+            await self._send(context, who, reply, message.message_id if who.group else None)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        await query.answer()
+        if query.message is None:
+            return
+        who = _learner(query.from_user, query.message.chat)
+        reply = await self._tutor.press(who, query.data or "", self.clock())
+        await self._send(context, who, reply)
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(EDITED, do_quote=True)
+
+    async def on_attachment(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(TEXT_ONLY)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure with its update; tell the learner, so nothing ends in silence."""
+        shown = (
+            json.dumps(update.to_dict(), ensure_ascii=False)
+            if isinstance(update, Update)
+            else update
+        )
+        log.error("handling update %s failed", shown, exc_info=context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            return
+        try:
+            await context.bot.send_message(chat.id, SORRY)
+        except TelegramError as error:
+            log.warning("could not tell chat %s about the failure: %s", chat.id, error)
+
+    @property
+    def _tutor(self) -> Tutor:
+        if self.tutor is None:
+            raise RuntimeError("the tutor is set in post_init; the application is not running")
+        return self.tutor
+
+    async def _send(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        who: Learner,
+        reply: Reply,
+        quote: int | None = None,
+    ) -> None:
+        sent = await send_reply(context.bot, who.chat_id, reply, quote)
+        if reply.asks:
+            ids = [message.message_id for message in sent]
+            await self._tutor.question_sent(who, ids, reply.asks, self.clock())
+
+
+def _learner(user: User, chat: Chat) -> Learner:
+    group = chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+    return Learner(user.id, chat.id, user.first_name or "", group=group)
