@@ -20,6 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--question", required=True, metavar="ID", help="question id, e.g. gil")
     grade.add_argument("answer", help="the answer text")
     grade.add_argument("--json", action="store_true", help="print the grade as JSON")
+    daily = commands.add_parser("daily", help="the question of the day")
+    daily.add_argument(
+        "--now", action="store_true", required=True, help="send what is due now, once, and exit"
+    )
     evaluation = commands.add_parser("grade-eval", help="measure agreement with human grades")
     evaluation.add_argument("file", type=Path, help="CSV: " + ", ".join(COLUMNS))
     return parser
@@ -29,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "console"):
         return _serve(console=args.command == "console")
+    if args.command == "daily":
+        return _daily_now()
     if args.command == "content":
         return _content_check()
     if args.command == "grade":
@@ -44,9 +50,7 @@ then run:  TELEGRAM_BOT_TOKEN=123456:ABC... python -m bot
 To try the bot without Telegram right now:  python -m bot console"""
 
 
-def _serve(*, console: bool) -> int:
-    """Run the Telegram bot; or the console, when asked or when there is no token and a
-    person is at the terminal."""
+def _settings():
     from bot.config import ConfigError, Settings
     from bot.logs import setup_logging
 
@@ -54,8 +58,32 @@ def _serve(*, console: bool) -> int:
         settings = Settings.from_env()
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
-        return 2
+        return None
     setup_logging(settings.log_level, [settings.token])
+    return settings
+
+
+def _daily_now() -> int:
+    import asyncio
+
+    from bot.telegram.app import push_once
+
+    settings = _settings()
+    if settings is None:
+        return 2
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    print(f"daily push: {asyncio.run(push_once(settings))}")
+    return 0
+
+
+def _serve(*, console: bool) -> int:
+    """Run the Telegram bot; or the console, when asked or when there is no token and a
+    person is at the terminal."""
+    settings = _settings()
+    if settings is None:
+        return 2
     if not console and not settings.token:
         print(NO_TOKEN, file=sys.stderr)
         if not sys.stdin.isatty():

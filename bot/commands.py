@@ -17,6 +17,7 @@ class Command:
     name: str
     description: str
     run: Run
+    needs_admin_status: bool = False  # in groups, the adapter finds out if the sender is admin
 
 
 async def _quiz(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
@@ -45,6 +46,12 @@ COMMANDS: tuple[Command, ...] = (
         "timezone",
         "Set your time zone, e.g. /timezone Europe/Berlin",
         lambda t, w, a, n: t.set_timezone(w, a, n),
+    ),
+    Command(
+        "daily",
+        "Question of the day: /daily on, /daily 08:30, /daily off",
+        lambda t, w, a, n: t.daily.command(w, a, n),
+        needs_admin_status=True,
     ),
     Command("forget", "Delete everything stored about you", _forget),
     Command("help", "How to use the bot", _help),

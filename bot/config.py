@@ -23,6 +23,7 @@ class Settings:
     webhook_url: str = ""
     port: int = 8443
     max_messages_per_second: float = 30.0
+    paid_broadcast: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -35,6 +36,8 @@ class Settings:
             webhook_url=env.get("WEBHOOK_URL", "").strip(),
             port=_number(env, "PORT", 8443, int),
             max_messages_per_second=_number(env, "TELEGRAM_MAX_RATE", 30.0, float),
+            paid_broadcast=env.get("TELEGRAM_PAID_BROADCAST", "").strip().lower()
+            in ("1", "true", "yes", "on"),
         )
 
 

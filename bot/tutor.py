@@ -15,6 +15,7 @@ from bot.core.lookup import find_timezone, find_topic
 from bot.core.progress import progress, tally
 from bot.core.selection import choose_question
 from bot.core.streaks import Streak, extend, local_day, status
+from bot.daily import DailyQuestions
 from bot.grader import Grader
 from bot.render import Markup, grade_parts, model_answer, question_text
 from bot.replies import Button, Reply
@@ -58,6 +59,7 @@ class Learner:
     chat_id: int
     name: str = ""
     group: bool = False
+    admin: bool = False
 
 
 class Tutor:
@@ -66,6 +68,7 @@ class Tutor:
         self.bank = bank
         self.grader = Grader(bank)
         self.m = markup
+        self.daily = DailyQuestions(db, bank, markup)
 
     async def start(self, who: Learner, now: datetime) -> Reply:
         await ensure_learner(self.db, who.user_id, who.name, now)
@@ -160,14 +163,15 @@ class Tutor:
     async def answer(
         self, who: Learner, text: str, now: datetime, reply_to: int | None = None
     ) -> Reply | None:
-        """Grade an answer. In groups only replies to a question message are answers;
-        anything else there returns None (the bot stays quiet)."""
+        """Grade an answer: to the question message it replies to, else (in private chats) to
+        the pending question. In groups anything but a reply to a question returns None."""
         hints = 0
-        if who.group:
-            question_id = await question_of_message(self.db, who.chat_id, reply_to or 0)
-            if question_id is None:
-                return None
-        else:
+        question_id = (
+            await question_of_message(self.db, who.chat_id, reply_to) if reply_to else None
+        )
+        if question_id is None and who.group:
+            return None
+        if question_id is None:
             pending = await get_pending(self.db, who.chat_id, who.user_id)
             if pending is None:
                 return Reply.of(
@@ -284,6 +288,7 @@ class Tutor:
             text = f"I don't know the time zone “{query.strip()[:50]}”.{offer}"
             return Reply.of(self.m.escape(text + " Use a name like Europe/Berlin."))
         await set_timezone(self.db, who.user_id, found.match)
+        await self.daily.timezone_changed(who.user_id, found.match, now)
         local = now.astimezone(ZoneInfo(found.match))
         text = f"Time zone set to {found.match} (your time now: {local:%H:%M})."
         return Reply.of(self.m.escape(text))

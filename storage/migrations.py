@@ -58,6 +58,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "003_daily_subscriptions_and_deliveries",
+        """
+        CREATE TABLE subscriptions (
+            chat_id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            is_group INTEGER NOT NULL DEFAULT 0,
+            timezone TEXT NOT NULL,
+            send_at TEXT NOT NULL,
+            next_due TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX subscriptions_due ON subscriptions(active, next_due, chat_id);
+        CREATE TABLE deliveries (
+            chat_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message_id INTEGER,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, day)
+        );
+        """,
+    ),
 ]
 
 

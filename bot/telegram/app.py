@@ -16,6 +16,7 @@ from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.render import HTML
 from bot.telegram.handlers import Handlers
+from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
 from bot.tutor import Tutor
 from content import load_bank
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 64
 RATE_LIMIT_RETRIES = 3
+PUSH_JOB = "daily-push"
+PUSH_EVERY_SECONDS = 20
+# The push paces itself a little under the overall limit, leaving room for replies to
+# learners who chat during a push (the shared rate limiter still caps the sum).
+PUSH_SHARE_OF_RATE = 0.97
 
 
 def utc_now() -> datetime:
@@ -43,9 +49,15 @@ class Services:
         """`post_init`: open the database, load the bank, publish the command menu."""
         self.db = await open_database(self.settings.database_url)
         bank = load_bank()
-        self.handlers.tutor = Tutor(self.db, bank, HTML)
+        tutor = self.handlers.tutor = Tutor(self.db, bank, HTML)
         await application.bot.set_my_commands(
             [BotCommand(c.name, c.description) for c in COMMANDS if c.name != "start"]
+        )
+        push = daily_push(self.settings, self.db, tutor, application)
+        for job in application.job_queue.get_jobs_by_name(PUSH_JOB):
+            job.schedule_removal()
+        application.job_queue.run_repeating(
+            push.tick, interval=PUSH_EVERY_SECONDS, first=1, name=PUSH_JOB
         )
         log.info("serving %d questions as @%s", len(bank.questions), application.bot.username)
 
@@ -55,6 +67,35 @@ class Services:
         if self.db is not None:
             await self.db.close()
             self.db = None
+
+
+def daily_push(
+    settings: Settings, db: Database, tutor: Tutor, application: Application
+) -> DailyPush:
+    """The question-of-the-day push; it stops between messages when the application stops."""
+    return DailyPush(
+        db,
+        tutor.daily,
+        application.bot,
+        rate=settings.max_messages_per_second * PUSH_SHARE_OF_RATE,
+        clock=utc_now,
+        paid_broadcast=settings.paid_broadcast,
+        keep_going=lambda: application.running,
+    )
+
+
+async def push_once(settings: Settings) -> PushReport:
+    """`python -m bot daily --now`: send what is due now, once, without polling."""
+    application = build_application(settings)
+    async with application:
+        db = await open_database(settings.database_url)
+        try:
+            tutor = Tutor(db, load_bank(), HTML)
+            push = daily_push(settings, db, tutor, application)
+            push.keep_going = lambda: True
+            return await push.run()
+        finally:
+            await db.close()
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Application:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
-from telegram import Chat, Update, User
+from telegram import Chat, ChatMember, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -57,8 +58,11 @@ class Handlers:
         if addressee and addressee.casefold() != context.bot.username.casefold():
             return
         who = _learner(update.effective_user, message.chat)
-        if name.casefold() not in BY_NAME and who.group:
+        command = BY_NAME.get(name.casefold())
+        if command is None and who.group:
             return
+        if command and command.needs_admin_status and who.group and args.strip():
+            who = replace(who, admin=await _is_admin(context, message))
         reply = await run_command(self._tutor, who, name, args, self.clock())
         await self._send(context, who, reply, message.message_id if who.group else None)
 
@@ -118,6 +122,14 @@ class Handlers:
         if reply.asks:
             ids = [message.message_id for message in sent]
             await self._tutor.question_sent(who, ids, reply.asks, self.clock())
+
+
+async def _is_admin(context: ContextTypes.DEFAULT_TYPE, message: Message) -> bool:
+    """Whether the sender administers the group (anonymous admins post as the group)."""
+    if message.sender_chat and message.sender_chat.id == message.chat_id:
+        return True
+    member = await context.bot.get_chat_member(message.chat_id, message.from_user.id)
+    return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
 def _learner(user: User, chat: Chat) -> Learner:

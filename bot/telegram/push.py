@@ -1,0 +1,200 @@
+"""Delivering the question of the day: paced under Telegram's limits, each chat once a day.
+
+A delivery is claimed in SQLite before its message is sent and finished after, so a crash
+at any point resumes without a second message: a claimed delivery is never sent again (if the
+process died with its request in flight, that one message is logged as uncertain rather than
+risking a duplicate). Due times live in SQLite; the JobQueue only wakes the push up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.daily import DailyQuestions, Due
+from storage import Database
+from storage.subscriptions import (
+    DeliveryStatus,
+    advance,
+    claim_delivery,
+    due_page,
+    finish_delivery,
+    page_key,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 500  # subscriptions read at a time: memory does not grow with their number
+WORKERS = 8  # requests in flight at once, enough to keep the pace over a slow network
+NETWORK_ATTEMPTS = 4  # timeouts and 5xx: tries per message before giving up for the day
+RATE_LIMIT_ATTEMPTS = 5  # 429s after the rate limiter's own retries
+BACKOFF_SECONDS = 1.0  # doubled after each network failure
+GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
+
+
+class Pacer:
+    """Starts calls evenly spaced at `rate` per second, shared by every worker."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = asyncio.get_running_loop().time()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+            self._next = max(now, self._next) + self.interval
+
+
+@dataclass
+class PushReport:
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    already_sent: int = 0
+    rescheduled: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"sent={self.sent} blocked={self.blocked} failed={self.failed} "
+            f"already_sent={self.already_sent} rescheduled={self.rescheduled}"
+        )
+
+
+class DailyPush:
+    def __init__(
+        self,
+        db: Database,
+        daily: DailyQuestions,
+        bot: Bot,
+        rate: float,
+        clock: Callable[[], datetime],
+        *,
+        paid_broadcast: bool = False,
+        workers: int = WORKERS,
+        keep_going: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.db = db
+        self.daily = daily
+        self.bot = bot
+        self.pacer = Pacer(rate)
+        self.clock = clock
+        self.paid_broadcast = paid_broadcast
+        self.workers = workers
+        self.keep_going = keep_going
+        self._running = asyncio.Lock()
+
+    async def tick(self, _context: object = None) -> None:
+        """The JobQueue's callback: push what is due, unless a push is still running."""
+        if self._running.locked():
+            return
+        async with self._running:
+            report = await self.run()
+        if report.sent or report.blocked or report.failed:
+            log.info("daily push: %s", report)
+
+    async def run(self) -> PushReport:
+        """Send every delivery due by now, once."""
+        report = PushReport()
+        queue: asyncio.Queue[Due | None] = asyncio.Queue(maxsize=2 * self.workers)
+        async with asyncio.TaskGroup() as group:
+            for _ in range(self.workers):
+                group.create_task(self._work(queue, report))
+            try:
+                await self._queue_due(queue, report)
+            finally:
+                for _ in range(self.workers):
+                    await queue.put(None)
+        return report
+
+    async def _queue_due(self, queue: asyncio.Queue[Due | None], report: PushReport) -> None:
+        now = self.clock()
+        key = None
+        while self.keep_going() and (page := await due_page(self.db, now, key, PAGE_SIZE)):
+            for subscription in page:
+                key = page_key(subscription)
+                caught_up = self.daily.catch_up(subscription, now)
+                if caught_up is not None:
+                    await advance(self.db, subscription, caught_up)
+                    report.rescheduled += 1
+                    continue
+                due = self.daily.due(subscription)
+                claimed = await claim_delivery(
+                    self.db, subscription.chat_id, due.day, due.question.id, now
+                )
+                if claimed:
+                    await queue.put(due)
+                else:
+                    await advance(self.db, subscription, self.daily.following(subscription, now))
+                    report.already_sent += 1
+
+    async def _work(self, queue: asyncio.Queue[Due | None], report: PushReport) -> None:
+        while (due := await queue.get()) is not None:
+            status, message_ids = await self._deliver(due)
+            now = self.clock()
+            if status is DeliveryStatus.SENT:
+                await self.daily.delivered(due, message_ids, now)
+                report.sent += 1
+            elif status is DeliveryStatus.BLOCKED:
+                report.blocked += 1
+            else:
+                report.failed += 1
+            following = self.daily.following(due.subscription, now)
+            first = message_ids[0] if message_ids else None
+            await finish_delivery(self.db, due.subscription, due.day, status, following, now, first)
+
+    async def _deliver(self, due: Due) -> tuple[DeliveryStatus, list[int]]:
+        chat_id = due.subscription.chat_id
+        sent: list[int] = []
+        for text in due.reply.messages():
+            status, message_id = await self._send(chat_id, text)
+            if status is not DeliveryStatus.SENT:
+                return status, sent
+            sent.append(message_id)
+        return DeliveryStatus.SENT, sent
+
+    async def _send(self, chat_id: int, text: str) -> tuple[DeliveryStatus, int | None]:
+        """One message, with Telegram's errors handled: wait out 429s, retry network
+        failures with backoff, unsubscribe chats that are gone."""
+        network_failures = rate_limits = 0
+        while True:
+            await self.pacer.wait()
+            try:
+                message = await self.bot.send_message(
+                    chat_id, text, allow_paid_broadcast=self.paid_broadcast or None
+                )
+                return DeliveryStatus.SENT, message.message_id
+            except Forbidden as error:
+                log.info("chat %s blocked the bot (%s): unsubscribed", chat_id, error.message)
+                return DeliveryStatus.BLOCKED, None
+            except RetryAfter as error:
+                rate_limits += 1
+                if rate_limits >= RATE_LIMIT_ATTEMPTS:
+                    log.warning("chat %s: still rate limited, giving up for today", chat_id)
+                    return DeliveryStatus.FAILED, None
+                await asyncio.sleep(_seconds(error.retry_after))
+            except BadRequest as error:
+                if any(reason in error.message.lower() for reason in GONE):
+                    log.info("chat %s is gone (%s): unsubscribed", chat_id, error.message)
+                    return DeliveryStatus.BLOCKED, None
+                log.error("chat %s rejected the daily question: %s", chat_id, error.message)
+                return DeliveryStatus.FAILED, None
+            except NetworkError as error:
+                network_failures += 1
+                if network_failures >= NETWORK_ATTEMPTS:
+                    log.warning("chat %s: %s; giving up for today", chat_id, error.message)
+                    return DeliveryStatus.FAILED, None
+                await asyncio.sleep(BACKOFF_SECONDS * 2 ** (network_failures - 1))
+
+
+def _seconds(wait: int | timedelta) -> float:
+    """PTB gives `retry_after` as seconds or as a timedelta, depending on its settings."""
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

@@ -1,0 +1,153 @@
+"""Daily-question subscriptions (due times in UTC) and one delivery record per chat and day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+
+from storage.db import Database
+
+
+class DeliveryStatus(StrEnum):
+    SENDING = "sending"  # claimed; if the process dies now, it is never sent a second time
+    SENT = "sent"
+    BLOCKED = "blocked"  # the chat blocked the bot or is gone; unsubscribed
+    FAILED = "failed"  # gave up for the day after retries
+    SKIPPED = "skipped"  # the bank had no question to send
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    chat_id: int
+    user_id: int
+    is_group: bool
+    timezone: str
+    send_at: time
+    next_due: datetime
+    active: bool
+
+
+def _instant(moment: datetime) -> str:
+    """UTC, one fixed format, so text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _subscription(row) -> Subscription:
+    return Subscription(
+        chat_id=row["chat_id"],
+        user_id=row["user_id"],
+        is_group=bool(row["is_group"]),
+        timezone=row["timezone"],
+        send_at=time.fromisoformat(row["send_at"]),
+        next_due=datetime.fromisoformat(row["next_due"]),
+        active=bool(row["active"]),
+    )
+
+
+async def subscribe(db: Database, subscription: Subscription, now: datetime) -> None:
+    """Create or replace the chat's subscription, active."""
+    await db.write(
+        "INSERT INTO subscriptions (chat_id, user_id, is_group, timezone, send_at, next_due, "
+        "active, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT(chat_id) DO UPDATE SET "
+        "user_id = excluded.user_id, is_group = excluded.is_group, timezone = excluded.timezone, "
+        "send_at = excluded.send_at, next_due = excluded.next_due, active = 1",
+        (
+            subscription.chat_id,
+            subscription.user_id,
+            int(subscription.is_group),
+            subscription.timezone,
+            subscription.send_at.isoformat("minutes"),
+            _instant(subscription.next_due),
+            _instant(now),
+        ),
+    )
+
+
+async def unsubscribe(db: Database, chat_id: int) -> bool:
+    """Stop the chat's daily question; True if it was on."""
+    changed = await db.write(
+        "UPDATE subscriptions SET active = 0 WHERE chat_id = ? AND active = 1", (chat_id,)
+    )
+    return changed > 0
+
+
+async def get_subscription(db: Database, chat_id: int) -> Subscription | None:
+    row = await db.fetch_one("SELECT * FROM subscriptions WHERE chat_id = ?", (chat_id,))
+    return _subscription(row) if row else None
+
+
+async def private_subscription_of(db: Database, user_id: int) -> Subscription | None:
+    row = await db.fetch_one(
+        "SELECT * FROM subscriptions WHERE user_id = ? AND is_group = 0 AND active = 1",
+        (user_id,),
+    )
+    return _subscription(row) if row else None
+
+
+async def due_page(
+    db: Database, now: datetime, after: tuple[str, int] | None, limit: int
+) -> list[Subscription]:
+    """Active subscriptions due by `now`, in (due time, chat) order, after the key `after`."""
+    due, chat = after or ("", 0)
+    rows = await db.fetch_all(
+        "SELECT * FROM subscriptions WHERE active = 1 AND next_due <= ? "
+        "AND (next_due > ? OR (next_due = ? AND chat_id > ?)) "
+        "ORDER BY next_due, chat_id LIMIT ?",
+        (_instant(now), due, due, chat, limit),
+    )
+    return [_subscription(row) for row in rows]
+
+
+def page_key(subscription: Subscription) -> tuple[str, int]:
+    return _instant(subscription.next_due), subscription.chat_id
+
+
+async def claim_delivery(
+    db: Database, chat_id: int, day: date, question_id: str, now: datetime
+) -> bool:
+    """Record that today's question is being sent to the chat; False if it already was."""
+    changed = await db.write(
+        "INSERT OR IGNORE INTO deliveries (chat_id, day, question_id, status, updated_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (chat_id, day.isoformat(), question_id, DeliveryStatus.SENDING, _instant(now)),
+    )
+    return changed > 0
+
+
+async def finish_delivery(
+    db: Database,
+    subscription: Subscription,
+    day: date,
+    status: DeliveryStatus,
+    next_due: datetime,
+    now: datetime,
+    message_id: int | None = None,
+) -> None:
+    """Record how the delivery ended and move the subscription to its next due time, together;
+    a blocked chat is unsubscribed in the same transaction."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE deliveries SET status = ?, message_id = ?, updated_at = ? "
+            "WHERE chat_id = ? AND day = ?",
+            (status, message_id, _instant(now), subscription.chat_id, day.isoformat()),
+        )
+        await tx.execute(
+            "UPDATE subscriptions SET next_due = ?, active = active AND ? WHERE chat_id = ?",
+            (_instant(next_due), int(status is not DeliveryStatus.BLOCKED), subscription.chat_id),
+        )
+
+
+async def advance(db: Database, subscription: Subscription, next_due: datetime) -> None:
+    """Move a subscription past a delivery that is not sent (stale, or sent already)."""
+    await db.write(
+        "UPDATE subscriptions SET next_due = ? WHERE chat_id = ?",
+        (_instant(next_due), subscription.chat_id),
+    )
+
+
+async def delivery_status(db: Database, chat_id: int, day: date) -> DeliveryStatus | None:
+    row = await db.fetch_one(
+        "SELECT status FROM deliveries WHERE chat_id = ? AND day = ?", (chat_id, day.isoformat())
+    )
+    return DeliveryStatus(row["status"]) if row else None
