@@ -38,8 +38,10 @@ def test_snippet_runs(question, code, tmp_path):
     missing = [name for name in question.requires if importlib.util.find_spec(name) is None]
     if missing:
         pytest.skip(f"needs {', '.join(missing)}")
+    script = tmp_path / "snippet.py"
+    script.write_text(code, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, str(script)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
