@@ -1,21 +1,22 @@
 """Grade against a plain reference answer, before its key points are curated.
 
 The reference's clauses become key points, so the learner still sees which parts were
-covered; the score is the weighted share of the reference's words the answer uses, blended
-with rapidfuzz's token-set similarity and saturating below 100%, as human graders give full
-marks to answers that cover the substance without every word.
+covered. The score adds two signals: recall, the share of the words the reference adds to the
+question that the answer uses (a related form such as "reuse" for "reusability" earns partial
+credit), and rapidfuzz's token-set similarity of the two texts, which sees phrasing.
 """
 
 from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from bot.grader import thresholds as t
-from bot.grader.grade import Grade, PreparedQuestion, verdict
-from bot.grader.text import analyse
+from bot.grader.grade import Grade, NoAnswer, PreparedQuestion, verdict
+from bot.grader.matcher import Reading
+from bot.grader.text import analyse, normalise
 from content import KeyPoint
 
 CLAUSE_SPLIT = re.compile(r"(?<=[.;!?])\s+|\s*;\s*|\n+")
@@ -38,28 +39,64 @@ def derive_key_points(reference: str) -> tuple[KeyPoint, ...]:
     return tuple(points)
 
 
+class _ReferenceQuestion(PreparedQuestion):
+    """Refuses as an echo only an answer that adds no word at all to the question.
+
+    A reference is short, so a right answer often adds words it does not contain; the shared
+    test (no word of the key points beyond the question) would refuse such answers.
+    """
+
+    def _refusal(self, answer: str, reading: Reading) -> NoAnswer | None:
+        refusal = super()._refusal(answer, reading)
+        if refusal is NoAnswer.ECHO and set(reading.stems) - self.prompt_stems:
+            return None
+        return refusal
+
+
 class ReferenceGrader:
     """Grades answers to one question from its reference answer alone."""
 
     def __init__(self, reference: str, question: str = "") -> None:
         self.reference = reference
-        self.prepared = PreparedQuestion(derive_key_points(reference), prompt=question)
-        prompt_stems = self.prepared.prompt_stems
-        self._weights = {
-            word.stem: t.PROMPT_WORD_WEIGHT if word.stem in prompt_stems else 1.0
-            for word in analyse(reference).words
-        }
+        self.prepared = _ReferenceQuestion(derive_key_points(reference), prompt=question)
+        self._spelling = {word.stem: word.text for word in analyse(reference).words}
+        # Words the question already gives away are not knowledge; a reference made only of
+        # them keeps them all.
+        self._stems = tuple(set(self._spelling) - self.prepared.prompt_stems or self._spelling)
+        self._normal = normalise(reference)
 
     def grade(self, answer: str) -> Grade:
         reading = self.prepared.matcher.read(answer)
         grade = self.prepared.grade_reading(answer, reading)
-        if grade.no_answer or not self._weights:
+        if grade.no_answer or not self._stems:
             return grade
         used = set(reading.stems)
-        recall = sum(w for stem, w in self._weights.items() if stem in used)
-        recall /= sum(self._weights.values())
-        similarity = fuzz.token_set_ratio(self.reference, answer, processor=default_process) / 100
-        share = t.REFERENCE_RECALL_SHARE
-        blended = share * recall + (1 - share) * similarity
-        score = round(100 * min(1.0, blended / t.REFERENCE_FULL_MARKS))
+        recall = sum(_credit(stem, used) for stem in self._stems) / len(self._stems)
+        similarity = fuzz.token_set_ratio(
+            self._normal, self._corrected(reading), processor=default_process
+        )
+        blended = t.REFERENCE_RECALL_WEIGHT * recall
+        blended += t.REFERENCE_SIMILARITY_WEIGHT * similarity / 100
+        score = round(100 * min(1.0, blended))
         return Grade(score, verdict(score), grade.points, grade.misconceptions, grade.tip)
+
+    def _corrected(self, reading: Reading) -> str:
+        """The answer's text with the typos the matcher recognised spelled as the reference does."""
+        text = reading.text.normal
+        parts = []
+        end = 0
+        for word, stem in zip(reading.text.words, reading.stems, strict=True):
+            if stem != word.stem:
+                parts += (text[end : word.start], self._spelling.get(stem, word.text))
+                end = word.end
+        return "".join(parts) + text[end:]
+
+
+def _credit(stem: str, used: set[str]) -> float:
+    """1 for a reference word the answer uses; else the similarity of its closest relative."""
+    if stem in used:
+        return 1.0
+    related = process.extractOne(
+        stem, used, scorer=fuzz.ratio, score_cutoff=t.REFERENCE_RELATED_WORD_RATIO
+    )
+    return related[1] / 100 if related else 0.0

@@ -48,9 +48,20 @@ NEGATION_SCOPE = 4
 STRONG_FROM = 75
 PARTIAL_FROM = 40
 
-# Reference-only grading (no curated key points): half the weighted share of the reference's
-# words the answer uses, half rapidfuzz token-set similarity (each alone agrees with human
-# graders at r~0.51; together they see both vocabulary and phrasing). People give full marks
-# to answers covering the substance, so 70% of that blend already earns 100.
-REFERENCE_RECALL_SHARE = 0.5
-REFERENCE_FULL_MARKS = 0.7
+# Reference-only grading (no curated key points): score = 100 * min(1, RECALL_WEIGHT * recall +
+# SIMILARITY_WEIGHT * similarity). Recall is the share of the words the reference adds to the
+# question that the answer uses: the question's own words count for nothing, as repeating the
+# prompt is not knowledge (counting them at all agreed worse with human graders). Similarity is
+# rapidfuzz's token-set ratio of the two texts, 0..1, which sees phrasing. Against human grades
+# both weights sit on a flat ridge (r within 0.003 for 0.9-1.2 and 0.6-0.8), so they are round
+# values on it rather than tuned to the third decimal.
+# Using every word the reference adds earns full marks on its own: graders give full marks to
+# answers that state the substance, however it is phrased around it.
+REFERENCE_RECALL_WEIGHT = 1.0
+# Close phrasing earns up to 70 without the reference's exact words. Unrelated text reaches a
+# token-set similarity of about 0.4 on shared function words alone, so ~28: "weak".
+REFERENCE_SIMILARITY_WEIGHT = 0.7
+# A reference word the stemmer keeps apart from the answer's word ("reusability" / "reuse",
+# "pointer" / "point") earns partial credit, their rapidfuzz ratio, when that ratio is at least
+# this: 70 needs most letters shared, so "data" / "date" (75) is the rare false friend.
+REFERENCE_RELATED_WORD_RATIO = 70
