@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults
 
@@ -40,9 +40,12 @@ def utc_now() -> datetime:
 class Services:
     """What the handlers need at run time, opened after the bot starts and closed at exit."""
 
-    def __init__(self, settings: Settings, handlers: Handlers) -> None:
+    def __init__(
+        self, settings: Settings, handlers: Handlers, clock: Callable[[], datetime]
+    ) -> None:
         self.settings = settings
         self.handlers = handlers
+        self.clock = clock
         self.db: Database | None = None
 
     async def open(self, application: Application) -> None:
@@ -53,7 +56,14 @@ class Services:
         await application.bot.set_my_commands(
             [BotCommand(c.name, c.description) for c in COMMANDS if c.name != "start"]
         )
-        push = daily_push(self.settings, self.db, tutor, application)
+        push = daily_push(
+            self.settings,
+            self.db,
+            tutor,
+            application.bot,
+            self.clock,
+            keep_going=lambda: application.running,
+        )
         for job in application.job_queue.get_jobs_by_name(PUSH_JOB):
             job.schedule_removal()
         application.job_queue.run_repeating(
@@ -70,17 +80,22 @@ class Services:
 
 
 def daily_push(
-    settings: Settings, db: Database, tutor: Tutor, application: Application
+    settings: Settings,
+    db: Database,
+    tutor: Tutor,
+    bot: Bot,
+    clock: Callable[[], datetime] = utc_now,
+    keep_going: Callable[[], bool] = lambda: True,
 ) -> DailyPush:
-    """The question-of-the-day push; it stops between messages when the application stops."""
+    """The question-of-the-day push; `keep_going` false stops it between messages."""
     return DailyPush(
         db,
         tutor.daily,
-        application.bot,
+        bot,
         rate=settings.max_messages_per_second * PUSH_SHARE_OF_RATE,
-        clock=utc_now,
+        clock=clock,
         paid_broadcast=settings.paid_broadcast,
-        keep_going=lambda: application.running,
+        keep_going=keep_going,
     )
 
 
@@ -91,16 +106,14 @@ async def push_once(settings: Settings) -> PushReport:
         db = await open_database(settings.database_url)
         try:
             tutor = Tutor(db, load_bank(), HTML)
-            push = daily_push(settings, db, tutor, application)
-            push.keep_going = lambda: True
-            return await push.run()
+            return await daily_push(settings, db, tutor, application.bot).run()
         finally:
             await db.close()
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Application:
     handlers = Handlers(clock)
-    services = Services(settings, handlers)
+    services = Services(settings, handlers, clock)
     application = (
         Application.builder()
         .token(settings.token)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.daily import DailyQuestions, Due
 from storage import Database
@@ -80,6 +82,7 @@ class DailyPush:
         *,
         paid_broadcast: bool = False,
         workers: int = WORKERS,
+        backoff: float = BACKOFF_SECONDS,
         keep_going: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
@@ -89,6 +92,7 @@ class DailyPush:
         self.clock = clock
         self.paid_broadcast = paid_broadcast
         self.workers = workers
+        self.backoff = backoff
         self.keep_going = keep_going
         self._running = asyncio.Lock()
 
@@ -122,22 +126,29 @@ class DailyPush:
             for subscription in page:
                 key = page_key(subscription)
                 caught_up = self.daily.catch_up(subscription, now)
-                if caught_up is not None:
+                if caught_up is None:
+                    await queue.put(self.daily.due(subscription))
+                else:
                     await advance(self.db, subscription, caught_up)
                     report.rescheduled += 1
-                    continue
-                due = self.daily.due(subscription)
-                claimed = await claim_delivery(
-                    self.db, subscription.chat_id, due.day, due.question.id, now
-                )
-                if claimed:
-                    await queue.put(due)
-                else:
-                    await advance(self.db, subscription, self.daily.following(subscription, now))
-                    report.already_sent += 1
 
     async def _work(self, queue: asyncio.Queue[Due | None], report: PushReport) -> None:
         while (due := await queue.get()) is not None:
+            if not self.keep_going():
+                continue
+            subscription = due.subscription
+            await self.pacer.wait()
+            # Claimed right before its request goes out: a crash leaves at most the requests
+            # in flight claimed-but-unconfirmed, never a queue of claimed, unsent ones.
+            claimed = await claim_delivery(
+                self.db, subscription.chat_id, due.day, due.question.id, self.clock()
+            )
+            if not claimed:
+                await advance(
+                    self.db, subscription, self.daily.following(subscription, self.clock())
+                )
+                report.already_sent += 1
+                continue
             status, message_ids = await self._deliver(due)
             now = self.clock()
             if status is DeliveryStatus.SENT:
@@ -147,26 +158,31 @@ class DailyPush:
                 report.blocked += 1
             else:
                 report.failed += 1
-            following = self.daily.following(due.subscription, now)
+            following = self.daily.following(subscription, now)
             first = message_ids[0] if message_ids else None
-            await finish_delivery(self.db, due.subscription, due.day, status, following, now, first)
+            await finish_delivery(self.db, subscription, due.day, status, following, now, first)
 
     async def _deliver(self, due: Due) -> tuple[DeliveryStatus, list[int]]:
         chat_id = due.subscription.chat_id
         sent: list[int] = []
-        for text in due.reply.messages():
-            status, message_id = await self._send(chat_id, text)
+        for index, text in enumerate(due.reply.messages()):
+            status, message_id = await self._send(chat_id, text, paced=index > 0)
             if status is not DeliveryStatus.SENT:
                 return status, sent
             sent.append(message_id)
         return DeliveryStatus.SENT, sent
 
-    async def _send(self, chat_id: int, text: str) -> tuple[DeliveryStatus, int | None]:
+    async def _send(
+        self, chat_id: int, text: str, *, paced: bool
+    ) -> tuple[DeliveryStatus, int | None]:
         """One message, with Telegram's errors handled: wait out 429s, retry network
-        failures with backoff, unsubscribe chats that are gone."""
+        failures with backoff, unsubscribe chats that are gone. `paced`: wait for a slot
+        first (the first message's slot was taken before the claim)."""
         network_failures = rate_limits = 0
         while True:
-            await self.pacer.wait()
+            if paced:
+                await self.pacer.wait()
+            paced = True
             try:
                 message = await self.bot.send_message(
                     chat_id, text, allow_paid_broadcast=self.paid_broadcast or None
@@ -180,7 +196,7 @@ class DailyPush:
                 if rate_limits >= RATE_LIMIT_ATTEMPTS:
                     log.warning("chat %s: still rate limited, giving up for today", chat_id)
                     return DeliveryStatus.FAILED, None
-                await asyncio.sleep(_seconds(error.retry_after))
+                await asyncio.sleep(_seconds(error))
             except BadRequest as error:
                 if any(reason in error.message.lower() for reason in GONE):
                     log.info("chat %s is gone (%s): unsubscribed", chat_id, error.message)
@@ -192,9 +208,12 @@ class DailyPush:
                 if network_failures >= NETWORK_ATTEMPTS:
                     log.warning("chat %s: %s; giving up for today", chat_id, error.message)
                     return DeliveryStatus.FAILED, None
-                await asyncio.sleep(BACKOFF_SECONDS * 2 ** (network_failures - 1))
+                await asyncio.sleep(self.backoff * 2 ** (network_failures - 1))
 
 
-def _seconds(wait: int | timedelta) -> float:
-    """PTB gives `retry_after` as seconds or as a timedelta, depending on its settings."""
+def _seconds(error: RetryAfter) -> float:
+    """`retry_after` in seconds; PTB 22 gives an int (deprecated) or a timedelta (opt-in)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
