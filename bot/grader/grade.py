@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.grader import thresholds as t
 from bot.grader.matcher import Match, Matcher, Phrase, Reading, best_match, compile_phrase
+from bot.grader.refusal import NoAnswer, refusal
 from bot.grader.text import analyse
 from content import KeyPoint, Misconception, Question
 
@@ -23,16 +23,6 @@ class Coverage(StrEnum):
     HIT = "covered"
     PARTIAL = "partly covered"
     MISSED = "missed"
-
-
-class NoAnswer(StrEnum):
-    """Why an answer was not graded."""
-
-    EMPTY = "empty"
-    UNKNOWN = "says it does not know"
-    NO_WORDS = "has no words to grade"
-    REPEATED = "repeats one word"
-    ECHO = "repeats the question"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +58,6 @@ class Grade:
         return tuple(p for p in self.points if p.coverage is Coverage.MISSED)
 
 
-UNKNOWN_ANSWER = re.compile(
-    r"\b(idk|dunno|no idea|no clue|not sure|do not know|have not heard|forgot|pass|skip)\b"
-)
-
-
 @dataclass(frozen=True, slots=True)
 class _Target:
     phrases: tuple[Phrase, ...]
@@ -89,6 +74,7 @@ class PreparedQuestion:
     ) -> None:
         self.key_points = key_points
         self.misconceptions = misconceptions
+        self.prompt = prompt
         self.prompt_stems = frozenset(word.stem for word in analyse(prompt).words)
         self._points = tuple(self._target(p.phrasings) for p in key_points)
         self._wrong = tuple(self._target(m.phrasings) for m in misconceptions)
@@ -140,21 +126,10 @@ class PreparedQuestion:
         return round(100 * earned / total) if total else 0
 
     def _refusal(self, answer: str, reading: Reading) -> NoAnswer | None:
-        if not answer.strip():
-            return NoAnswer.EMPTY
-        distinct = set(reading.stems)
-        if not distinct:
-            return NoAnswer.NO_WORDS
-        if len(distinct) < t.MIN_DISTINCT_WORDS and UNKNOWN_ANSWER.search(reading.text.normal):
-            return NoAnswer.UNKNOWN
-        if len(distinct) == 1 and len(reading.stems) >= t.MIN_DISTINCT_WORDS:
-            return NoAnswer.REPEATED
-        if self.prompt_stems and len(distinct) >= t.MIN_DISTINCT_WORDS:
-            echoed = len(distinct & self.prompt_stems) / len(self.prompt_stems)
-            added = (distinct - self.prompt_stems) & self.matcher.stems
-            if echoed >= t.ECHO_PROMPT_SHARE and not added:
-                return NoAnswer.ECHO
-        return None
+        normal = reading.text.normal
+        return refusal(
+            answer, normal, reading.stems, self.prompt, self.prompt_stems, self.matcher.stems
+        )
 
 
 def _unless_wrong(match: Match | None, wrong_words: set[int]) -> Match | None:

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from bot.grader import thresholds as t
-from bot.grader.grade import Grade, NoAnswer, PreparedQuestion, verdict
+from bot.grader.grade import Grade, PreparedQuestion, verdict
 from bot.grader.matcher import Reading
 from bot.grader.text import analyse, normalise
 from content import KeyPoint
@@ -39,26 +39,12 @@ def derive_key_points(reference: str) -> tuple[KeyPoint, ...]:
     return tuple(points)
 
 
-class _ReferenceQuestion(PreparedQuestion):
-    """Refuses as an echo only an answer that adds no word at all to the question.
-
-    A reference is short, so a right answer often adds words it does not contain; the shared
-    test (no word of the key points beyond the question) would refuse such answers.
-    """
-
-    def _refusal(self, answer: str, reading: Reading) -> NoAnswer | None:
-        refusal = super()._refusal(answer, reading)
-        if refusal is NoAnswer.ECHO and set(reading.stems) - self.prompt_stems:
-            return None
-        return refusal
-
-
 class ReferenceGrader:
     """Grades answers to one question from its reference answer alone."""
 
     def __init__(self, reference: str, question: str = "") -> None:
         self.reference = reference
-        self.prepared = _ReferenceQuestion(derive_key_points(reference), prompt=question)
+        self.prepared = PreparedQuestion(derive_key_points(reference), prompt=question)
         self._spelling = {word.stem: word.text for word in analyse(reference).words}
         # Words the question already gives away are not knowledge; a reference made only of
         # them keeps them all.

@@ -21,12 +21,16 @@ MISCONCEPTION_PENALTY = 20
 # Words the question itself uses count for less: repeating the prompt is not knowledge.
 PROMPT_WORD_WEIGHT = 0.5
 
-# An answer is the question pasted back when it reproduces this share of the prompt's words
-# and adds no word of the key points beyond them ("C++ programs begin at main" adds "main").
-ECHO_PROMPT_SHARE = 0.6
+# An answer is the question pasted back when it adds no word of its own (every word is in the
+# prompt or is filler such as "i think") and either most of it lines up with a stretch of the
+# prompt (rapidfuzz partial_ratio) or it reuses half of the prompt's distinct words. Allowing
+# even one own word refused real one-fact answers ("global variables have file scope").
+ECHO_MAX_OWN_WORDS = 0
+ECHO_SIMILARITY = 80
+ECHO_PROMPT_SHARE = 0.5
 
-# "I don't know" is recognised in answers of fewer distinct content words than this, and a
-# single word said this many times is a repeated keyword ("gil gil gil"), not an answer.
+# "I don't know" is recognised in answers with fewer of their own words than this (words not
+# in the prompt and not filler), and one word said this many times is not an answer.
 MIN_DISTINCT_WORDS = 3
 
 # Typos: a word that is not in the question's vocabulary is mapped to the closest word in it
