@@ -48,7 +48,7 @@ async def test_start_introduces_the_bot_and_sets_the_command_menu(fake, bot):
 async def test_quiz_then_answer_shows_points_and_folded_model_answer(fake, bot):
     [question] = await say(fake, ADA, "/quiz")
     assert "Write your answer" in question.plain_text
-    grade_messages = await say(fake, ADA, "I am not sure but maybe something about objects")
+    grade_messages = await say(fake, ADA, "I would explain it with an example from my last project")
     grade = grade_messages[0]
     assert "/100" in grade.plain_text
     assert "❌" in grade.plain_text
