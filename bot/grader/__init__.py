@@ -9,6 +9,7 @@ from bot.grader.grade import (
     PreparedQuestion,
     Verdict,
 )
+from bot.grader.rarity import word_rarity
 from bot.grader.reference import ReferenceGrader, derive_key_points
 from content import Bank, Question
 
@@ -18,12 +19,13 @@ class Grader:
 
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
+        self.rarity = word_rarity(bank)
         self._prepared: dict[str, PreparedQuestion] = {}
 
     def prepared(self, question: Question) -> PreparedQuestion:
         prepared = self._prepared.get(question.id)
         if prepared is None:
-            prepared = self._prepared[question.id] = PreparedQuestion.of(question)
+            prepared = self._prepared[question.id] = PreparedQuestion.of(question, self.rarity)
         return prepared
 
     def grade(self, question: Question, answer: str) -> Grade:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -71,7 +72,9 @@ class PreparedQuestion:
         key_points: tuple[KeyPoint, ...],
         misconceptions: tuple[Misconception, ...] = (),
         prompt: str = "",
+        rarity: Mapping[str, float] | None = None,
     ) -> None:
+        self.rarity = rarity
         self.key_points = key_points
         self.misconceptions = misconceptions
         self.prompt = prompt
@@ -82,11 +85,11 @@ class PreparedQuestion:
         self.matcher = Matcher(every)
 
     @classmethod
-    def of(cls, question: Question) -> PreparedQuestion:
-        return cls(question.key_points, question.misconceptions, question.prompt)
+    def of(cls, question: Question, rarity: Mapping[str, float] | None = None) -> PreparedQuestion:
+        return cls(question.key_points, question.misconceptions, question.prompt, rarity)
 
     def _target(self, phrasings: tuple[str, ...]) -> _Target:
-        compiled = (compile_phrase(text, self.prompt_stems) for text in phrasings)
+        compiled = (compile_phrase(text, self.prompt_stems, self.rarity) for text in phrasings)
         return _Target(tuple(phrase for phrase in compiled if phrase))
 
     def point_matches(self, reading: Reading) -> list[Match | None]:

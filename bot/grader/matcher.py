@@ -8,7 +8,7 @@ phrasing is then located in it with a sliding window over word positions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -52,12 +52,16 @@ class Reading:
     positions: dict[str, list[int]]
 
 
-def compile_phrase(text: str, prompt_stems: frozenset[str]) -> Phrase | None:
-    """Compile a phrasing; None when it has no content words."""
+def compile_phrase(
+    text: str, prompt_stems: frozenset[str], rarity: Mapping[str, float] | None = None
+) -> Phrase | None:
+    """Compile a phrasing; None when it has no content words. A word weighs its `rarity`
+    (1 when unknown), halved when the prompt already says it."""
     words = analyse(text).words
     weights: dict[str, float] = {}
     for word in words:
-        weight = t.PROMPT_WORD_WEIGHT if word.stem in prompt_stems else 1.0
+        weight = rarity.get(word.stem, 1.0) if rarity else 1.0
+        weight *= t.PROMPT_WORD_WEIGHT if word.stem in prompt_stems else 1.0
         weights[word.stem] = max(weights.get(word.stem, 0.0), weight)
     if not weights:
         return None
@@ -121,7 +125,10 @@ def locate(phrase: Phrase, reading: Reading) -> Match:
         if counts[index] == 0:
             covered += phrase.weights[index]
         counts[index] += 1
-        while position - events[left][0] >= width:
+        while (
+            position - events[left][0] >= width
+            or words[events[left][0]].sentence != words[position].sentence
+        ):
             gone = events[left][1]
             counts[gone] -= 1
             if counts[gone] == 0:
@@ -139,7 +146,10 @@ def locate(phrase: Phrase, reading: Reading) -> Match:
     if phrase.negated and not any(word.negated for word in found):
         return Match(phrase, 0.0, NO_WORDS)
     found.sort(key=lambda word: word.start)
-    return Match(phrase, best_weight / phrase.total, tuple(found))
+    coverage = best_weight / phrase.total
+    if len(found) < min(len(phrase.stems), t.MIN_WORDS_FOUND):
+        coverage = min(coverage, t.ONE_WORD_COVERAGE)
+    return Match(phrase, coverage, tuple(found))
 
 
 def best_match(phrases: Iterable[Phrase], reading: Reading) -> Match | None:

@@ -21,14 +21,18 @@ STOP_WORDS = frozenset(
     would you your yours yourself yourselves also may might must shall us etc eg ie via
     get gets got using use used uses""".split()
 )
-NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "none", "neither", "nor"})
+# "none" is left out: in answers about Python it is mostly the value None ("default to None").
+NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "neither", "nor"})
 CLAUSE_BREAKS = frozenset(".,;:!?()[]{}")
+SENTENCE_ENDS = frozenset(".!?")
 CONTRACTIONS = (
     (re.compile(r"\bcan[’']t\b"), "can not"),
     (re.compile(r"\bwon[’']t\b"), "will not"),
     (re.compile(r"n[’']t\b"), " not"),
     (re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should)nt\b"), r"\1 not"),
     (re.compile(r"\bcant\b"), "can not"),
+    (re.compile(r"\bcannot\b"), "can not"),
+    (re.compile(r"[’'](ve|ll|re|d|m)\b"), ""),
     (re.compile(r"\bwont\b"), "will not"),
     (re.compile(r"[’']s\b"), ""),
 )
@@ -60,6 +64,7 @@ class Word:
     negated: bool
     start: int
     end: int
+    sentence: int = 0
 
 
 @lru_cache(maxsize=65536)
@@ -80,9 +85,14 @@ def analyse(text: str) -> Analysed:
     """The words that carry meaning, in order, each marked if a negation governs it."""
     normal = normalise(text)
     words: list[Word] = []
-    scope = 0
+    scope = sentence = last_end = 0
     for match in TOKEN.finditer(normal):
         token = match.group()
+        if "\n" in normal[last_end : match.start()]:
+            sentence += 1
+        last_end = match.end()
+        if token in SENTENCE_ENDS and normal[match.end() : match.end() + 1] in ("", " ", "\n"):
+            sentence += 1
         if token in CLAUSE_BREAKS and token != ".":
             scope = 0
             continue
@@ -93,6 +103,6 @@ def analyse(text: str) -> Analysed:
             if token == ".":
                 scope = 0
             continue
-        words.append(Word(token, stem(token), scope > 0, match.start(), match.end()))
+        words.append(Word(token, stem(token), scope > 0, match.start(), match.end(), sentence))
         scope = max(scope - 1, 0)
     return Analysed(normal, tuple(words))

@@ -8,7 +8,7 @@ HIT_COVERAGE = 0.7
 # Between PARTIAL_COVERAGE and HIT_COVERAGE a point earns half credit and is shown as
 # "partly covered": the answer names the idea but not its substance.
 PARTIAL_COVERAGE = 0.5
-PARTIAL_CREDIT = 0.5
+PARTIAL_CREDIT = 0.75
 
 # A misconception is flagged at a stricter coverage than a key point: calling a learner
 # wrong on a loose match does more harm than missing a wrong claim.
@@ -45,11 +45,17 @@ TYPO_LONG_FROM = 7
 # content words. Six allows a clause of filler between the terms, not a scattered page.
 WINDOW_SLACK = 6
 
+# One word alone never stands for a phrasing of several: with rare words weighing more, a
+# single telling word ("exceptions" of "return_exceptions") would otherwise cover a point.
+# Such a lone match counts at most as this (under PARTIAL_COVERAGE: missed).
+MIN_WORDS_FOUND = 2
+ONE_WORD_COVERAGE = 0.45
+
 # A negation word governs the next few words of its clause ("is not released during io").
 NEGATION_SCOPE = 4
 
 # Verdict bands on the 0-100 score.
-STRONG_FROM = 75
+STRONG_FROM = 70
 PARTIAL_FROM = 40
 
 # Reference-only grading (no curated key points): score = 100 * min(1, RECALL_WEIGHT * recall +
@@ -69,3 +75,8 @@ REFERENCE_SIMILARITY_WEIGHT = 0.7
 # "pointer" / "point") earns partial credit, their rapidfuzz ratio, when that ratio is at least
 # this: 70 needs most letters shared, so "data" / "date" (75) is the rare false friend.
 REFERENCE_RELATED_WORD_RATIO = 70
+
+# Word rarity over the bank's key points: a stem used by at most this many key points weighs
+# fully; more common stems ("function", "object", "python") weigh less, never under the floor.
+RARE_WORD_DOCUMENTS = 3
+COMMON_WORD_WEIGHT = 0.3
