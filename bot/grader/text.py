@@ -23,6 +23,46 @@ STOP_WORDS = frozenset(
 )
 # "none" is left out: in answers about Python it is mostly the value None ("default to None").
 NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "neither", "nor"})
+# Chat shorthand, spelled out so that "genexp" meets "generator expression". Applied to
+# phrasings and answers alike, so a key point may use either form.
+SHORTHAND = {
+    "genexp": "generator expression",
+    "genexps": "generator expressions",
+    "listcomp": "list comprehension",
+    "listcomps": "list comprehensions",
+    "func": "function",
+    "funcs": "functions",
+    "fn": "function",
+    "arg": "argument",
+    "args": "arguments",
+    "param": "parameter",
+    "params": "parameters",
+    "attr": "attribute",
+    "attrs": "attributes",
+    "obj": "object",
+    "objs": "objects",
+    "db": "database",
+    "dbs": "databases",
+    "impl": "implementation",
+    "exc": "exception",
+    "perf": "performance",
+    "mem": "memory",
+    "auth": "authentication",
+    "req": "request",
+    "reqs": "requests",
+    "resp": "response",
+    "msg": "message",
+    "msgs": "messages",
+    "thru": "through",
+    "w/o": "without",
+    "b/c": "because",
+    "bc": "because",
+    "cuz": "because",
+    "tho": "though",
+    "u": "you",
+    "ur": "your",
+}
+SHORTHAND_WORD = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w/])")
 CLAUSE_BREAKS = frozenset(".,;:!?()[]{}")
 SENTENCE_ENDS = frozenset(".!?")
 CONTRACTIONS = (
@@ -78,7 +118,7 @@ def normalise(text: str) -> str:
     text = IO.sub("io", CAMEL.sub(" ", text).casefold())
     for pattern, replacement in CONTRACTIONS:
         text = pattern.sub(replacement, text)
-    return text
+    return SHORTHAND_WORD.sub(lambda match: SHORTHAND[match.group()], text)
 
 
 def analyse(text: str) -> Analysed:
