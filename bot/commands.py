@@ -18,6 +18,7 @@ class Command:
     description: str
     run: Run
     needs_admin_status: bool = False  # in groups, the adapter finds out if the sender is admin
+    in_menu: bool = True  # listed in Telegram's command menu
 
 
 async def _quiz(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
@@ -33,15 +34,45 @@ async def _forget(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply
     return tutor.forget_confirm()
 
 
+async def _hint(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
+    """During a mock interview `/hint`, `/skip` and `/cancel` act on the interview."""
+    return await tutor.interviews.hint(who) or await tutor.hint(who)
+
+
+async def _skip(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
+    return await tutor.interviews.skip(who, now) or await tutor.skip(who)
+
+
+async def _cancel(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
+    return await tutor.interviews.cancel(who, now) or await tutor.cancel(who)
+
+
 COMMANDS: tuple[Command, ...] = (
-    Command("quiz", "A question you have not seen yet", _quiz),
+    Command("quiz", "Due reviews first, then a new question", _quiz),
+    Command("review", "Reviews due now, and the next", lambda t, w, a, n: t.reviews.command(w, n)),
+    Command(
+        "interview",
+        "A mock interview, e.g. /interview 6 senior",
+        lambda t, w, a, n: t.interviews.command(w, a, n),
+    ),
     Command("topic", "A question on a topic, e.g. /topic gil", lambda t, w, a, n: t.topic(w, a, n)),
     Command("topics", "All topics, with your progress", lambda t, w, a, n: t.topics(w)),
-    Command("hint", "Reveal one key point", lambda t, w, a, n: t.hint(w)),
-    Command("skip", "Show the model answer and move on", lambda t, w, a, n: t.skip(w)),
-    Command("cancel", "Drop the question", lambda t, w, a, n: t.cancel(w)),
+    Command("hint", "Reveal one key point", _hint),
+    Command("skip", "Show the model answer and move on", _skip),
+    Command("cancel", "Drop the question (or end the interview)", _cancel),
     Command("streak", "Your daily streak", lambda t, w, a, n: t.streak(w, n)),
-    Command("stats", "Your progress by section", lambda t, w, a, n: t.stats(w)),
+    Command("stats", "Your progress by section, as a chart", lambda t, w, a, n: t.stats(w, n)),
+    Command(
+        "top",
+        "In a group: today's leaderboard for the question of the day",
+        lambda t, w, a, n: t.leaderboard.show(w.user_id, w.chat_id, w.group, n),
+    ),
+    Command(
+        "disputes",
+        "For operators: the most disputed grades",
+        lambda t, w, a, n: t.disputes.report(w.user_id, w.group),
+        in_menu=False,
+    ),
     Command(
         "timezone",
         "Set your time zone, e.g. /timezone Europe/Berlin",

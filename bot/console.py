@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.commands import run_command
@@ -15,11 +17,15 @@ from bot.render import PLAIN
 from bot.replies import Button, Reply
 from bot.tutor import Learner, Tutor
 from content import load_bank
-from storage import open_database
+from storage import database_path, open_database
+
+log = logging.getLogger(__name__)
 
 CONSOLE_LEARNER = Learner(user_id=0, chat_id=0, name="you")
+SORRY = "Sorry, something went wrong on my side (details are in the log). Please try again."
 QUIT = {"/quit", "/exit"}
 RULE = "-" * 60
+PICTURE_FILE = "stats-chart.png"  # written next to the database
 
 
 def render(reply: Reply) -> tuple[str, list[Button]]:
@@ -31,23 +37,36 @@ def render(reply: Reply) -> tuple[str, list[Button]]:
     return text, buttons
 
 
+def save_picture(photo: bytes, path: Path) -> str:
+    """Write a reply's picture to `path`; the line that says where it is."""
+    path.write_bytes(photo)
+    return f"[Chart saved to {path.resolve()}; the text below says the same.]"
+
+
 async def converse(
     settings: Settings, stdin: TextIO, stdout: TextIO, clock: Callable[[], datetime]
 ) -> None:
     """Read lines until end of input or /quit; print each reply."""
     db = await open_database(settings.database_url)
     try:
-        tutor = Tutor(db, load_bank(), PLAIN)
+        tutor = Tutor(db, load_bank(), PLAIN, settings.admin_ids)
+        picture = database_path(settings.database_url).with_name(PICTURE_FILE)
         reply = await tutor.start(CONSOLE_LEARNER, clock())
         buttons: list[Button] = []
         while True:
             text, buttons = render(reply) if reply else ("", buttons)
+            if reply and reply.photo:
+                text = f"{save_picture(reply.photo, picture)}\n\n{text}"
             if text:
                 print(f"{text}\n{RULE}", file=stdout, flush=True)
             line = await asyncio.to_thread(stdin.readline)
             if not line or line.strip() in QUIT:
                 return
-            reply = await _respond(tutor, line.strip(), buttons, clock())
+            try:
+                reply = await _respond(tutor, line.strip(), buttons, clock())
+            except Exception:
+                log.exception("console input %r failed", line.strip()[:80])
+                reply = Reply.of(SORRY)
     finally:
         await db.close()
 

@@ -124,3 +124,11 @@ def grade_dict(grade: Grade, question: Question) -> dict:
         ],
         "tip": grade.tip,
     }
+
+
+def excerpt(text: str, limit: int) -> str:
+    """The text on one line, cut at a word boundary to at most `limit` characters."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,10 +1,11 @@
-"""Reply values the tutor returns and adapters render: text parts and buttons."""
+"""Reply values the tutor returns and adapters render: text parts, buttons, a picture."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 MAX_MESSAGE = 4096
+MAX_CAPTION = 1024
 
 
 def telegram_length(text: str) -> int:
@@ -21,15 +22,29 @@ class Button:
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One answer to the learner: self-contained text parts (joined by a blank line, split
-    into several messages when too long), buttons, and the question it asks, if any."""
+    into several messages when too long), buttons, the question it asks, if any, and a PNG
+    picture shown first, if any (the text parts then say what it shows, for those who
+    cannot see it)."""
 
     parts: tuple[str, ...]
     buttons: tuple[tuple[Button, ...], ...] = ()
     asks: str | None = None
+    photo: bytes | None = None
 
     @classmethod
-    def of(cls, *parts: str, buttons=(), asks: str | None = None) -> Reply:
-        return cls(tuple(p for p in parts if p), tuple(tuple(row) for row in buttons), asks)
+    def of(
+        cls, *parts: str, buttons=(), asks: str | None = None, photo: bytes | None = None
+    ) -> Reply:
+        return cls(tuple(p for p in parts if p), tuple(tuple(row) for row in buttons), asks, photo)
+
+    def caption_and_messages(
+        self, caption_limit: int = MAX_CAPTION, limit: int = MAX_MESSAGE
+    ) -> tuple[str, list[str]]:
+        """For a reply with a picture: its first part as the caption when it fits (else no
+        caption), and the messages that follow."""
+        if self.parts and telegram_length(self.parts[0]) <= caption_limit:
+            return self.parts[0], Reply(self.parts[1:]).messages(limit)
+        return "", self.messages(limit)
 
     def messages(self, limit: int = MAX_MESSAGE) -> list[str]:
         """The parts packed into as few messages as fit under `limit` characters."""

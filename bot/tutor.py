@@ -6,22 +6,30 @@ come back. The tutor reads and writes storage and calls the core; it never touch
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.answers import answer_records
 from bot.core.daily import question_of_the_day
 from bot.core.lookup import find_timezone, find_topic
-from bot.core.progress import progress, tally
+from bot.core.progress import tally
 from bot.core.selection import choose_question
-from bot.core.streaks import Streak, extend, local_day, status
+from bot.core.streaks import local_day
 from bot.daily import DailyQuestions
+from bot.disputes import DISPUTE_ACTION, Disputes, dispute_button
 from bot.grader import Grader
+from bot.interview import Interviews
+from bot.leaderboard import Leaderboard
 from bot.render import Markup, grade_parts, model_answer, question_text
 from bot.replies import Button, Reply
+from bot.reviews import Reviews
+from bot.stats import Stats
+from bot.streaks import Streaks
 from content import Bank, Question
 from storage import Database
-from storage.attempts import Attempt, StreakRow, get_streak, record_attempt, scores_by_question
+from storage.attempts import record_attempt, scores_by_question
 from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
 from storage.pending import (
     add_hint,
@@ -42,10 +50,13 @@ FORGET_NO = Button("No, keep it", "forget:no")
 TOPIC_KEYBOARD_WIDTH = 2
 
 HELP = """Commands:
-/quiz: a question you have not seen yet (then your weakest ones)
+/quiz: your due reviews first, then a new question from your weakest section
+/review: how many reviews are due, and when the next one is
+/interview: a mock interview, e.g. /interview, /interview 8, /interview 6 senior
 /topic NAME: a question on a topic, e.g. /topic gil; /topics lists them
 /hint: reveal one key point; /skip: show the model answer; /cancel: drop the question
-/streak: your daily streak; /stats: your progress by section
+/streak: your daily streak and streak freezes; /stats: your progress, as a chart
+/top: in a group, today's leaderboard for the question of the day
 /timezone Europe/Berlin: your time zone, so streak days are your days
 /forget: delete everything stored about you
 Answer a question by simply writing your answer (in groups: reply to the question)."""
@@ -63,12 +74,20 @@ class Learner:
 
 
 class Tutor:
-    def __init__(self, db: Database, bank: Bank, markup: Markup) -> None:
+    def __init__(
+        self, db: Database, bank: Bank, markup: Markup, admin_ids: Iterable[int] = ()
+    ) -> None:
         self.db = db
         self.bank = bank
         self.grader = Grader(bank)
         self.m = markup
         self.daily = DailyQuestions(db, bank, markup)
+        self.reviews = Reviews(db, bank, markup)
+        self.interviews = Interviews(db, bank, self.grader, self.reviews, markup)
+        self.streaks = Streaks(db, markup)
+        self.stats_report = Stats(db, bank, markup)
+        self.disputes = Disputes(db, bank, self.grader, markup, admin_ids)
+        self.leaderboard = Leaderboard(db, self.daily, markup)
 
     async def start(self, who: Learner, now: datetime) -> Reply:
         await ensure_learner(self.db, who.user_id, who.name, now)
@@ -86,11 +105,11 @@ class Tutor:
     async def quiz(self, who: Learner, now: datetime, topic: str | None = None) -> Reply:
         """Ask the learner's next question, from one topic if given."""
         await ensure_learner(self.db, who.user_id, who.name, now)
-        scores = await scores_by_question(self.db, who.user_id)
+        seen = await self.reviews.seen(who.user_id)
         pending = await get_pending(self.db, who.chat_id, who.user_id)
         candidates = self.bank.in_topic(topic) if topic else self.bank.questions
         question = choose_question(
-            candidates, scores, who.user_id, exclude=pending.question_id if pending else None
+            candidates, seen, now, who.user_id, exclude=pending.question_id if pending else None
         )
         if question is None:
             return Reply.of(self.m.escape("There is no question on that topic yet."))
@@ -106,6 +125,8 @@ class Tutor:
         return await self._ask(who, question, now, f"Question of the day, {day:%d %B}")
 
     async def _ask(self, who: Learner, question: Question, now: datetime, heading: str) -> Reply:
+        if busy := await self.interviews.busy(who):
+            return busy
         if not who.group:
             await set_pending(self.db, who.chat_id, who.user_id, question.id, now)
         footer = (
@@ -164,7 +185,10 @@ class Tutor:
         self, who: Learner, text: str, now: datetime, reply_to: int | None = None
     ) -> Reply | None:
         """Grade an answer: to the question message it replies to, else (in private chats) to
-        the pending question. In groups anything but a reply to a question returns None."""
+        the pending question. In groups anything but a reply to a question returns None.
+        While a mock interview runs in a private chat, messages answer the interview."""
+        if interview := await self.interviews.answer(who, text, now):
+            return interview
         hints = 0
         question_id = (
             await question_of_message(self.db, who.chat_id, reply_to) if reply_to else None
@@ -193,19 +217,15 @@ class Tutor:
             )
             return Reply.of(self.m.escape(advice))
         await ensure_learner(self.db, who.user_id, who.name, now)
-        timezone = await get_timezone(self.db, who.user_id)
-        day = local_day(now, timezone)
-        row = await get_streak(self.db, who.user_id)
-        streak = extend(Streak(row.current, row.best, row.last_day), day)
-        attempt = Attempt(who.user_id, who.chat_id, question.id, text, grade.score, hints, now, day)
-        await record_attempt(
-            self.db, attempt, StreakRow(streak.current, streak.best, streak.last_day)
+        records = await answer_records(
+            self.db, who.user_id, who.chat_id, question.id, text, grade.score, hints, now
         )
+        attempt_id = await record_attempt(self.db, records.attempt, records.streak, records.card)
         summary, model = grade_parts(grade, question, self.m, hints)
         if who.name and who.group:
             summary = f"{self.m.bold(who.name)}\n{summary}"
         same = Button("Same topic", TOPIC_ACTION + question.topics[0])
-        return Reply.of(summary, model, buttons=[[NEXT, same]])
+        return Reply.of(summary, model, buttons=[[NEXT, same], [dispute_button(attempt_id)]])
 
     async def hint(self, who: Learner) -> Reply:
         pending = None if who.group else await get_pending(self.db, who.chat_id, who.user_id)
@@ -239,42 +259,10 @@ class Tutor:
         return Reply.of(self.m.escape(text), buttons=[[QUIZ]])
 
     async def streak(self, who: Learner, now: datetime) -> Reply:
-        row = await get_streak(self.db, who.user_id)
-        timezone = await get_timezone(self.db, who.user_id)
-        today = local_day(now, timezone)
-        shown = status(Streak(row.current, row.best, row.last_day), today)
-        today_line = (
-            "Today already counts. ✅"
-            if shown.counts_today
-            else "Answer one question today to keep it going."
-        )
-        text = (
-            f"🔥 Current streak: {shown.current} day(s)\n🏆 Best: {shown.best} day(s)\n"
-            f"{today_line}\n(Days follow your time zone, {timezone}.)"
-        )
-        return Reply.of(self.m.escape(text))
+        return await self.streaks.show(who.user_id, now)
 
-    async def stats(self, who: Learner) -> Reply:
-        figures = progress(self.bank, await scores_by_question(self.db, who.user_id))
-        if not figures.attempts:
-            return Reply.of(self.m.escape("No answers yet. Start with /quiz."), buttons=[[QUIZ]])
-        lines = [
-            self.m.bold("Your progress"),
-            self.m.escape(
-                f"Answers graded: {figures.attempts}\n"
-                f"Questions answered: {figures.overall.answered}/{figures.overall.total}, "
-                f"average latest score {figures.overall.average:.0f}/100"
-            ),
-            "",
-        ]
-        for section, part in figures.sections.items():
-            average = f"avg {part.average:.0f}" if part.average is not None else "not started"
-            lines.append(
-                self.m.escape(
-                    f"{section.number}. {section.title}: {part.answered}/{part.total}, {average}"
-                )
-            )
-        return Reply.of("\n".join(lines))
+    async def stats(self, who: Learner, now: datetime) -> Reply:
+        return await self.stats_report.show(who.user_id, now)
 
     async def set_timezone(self, who: Learner, query: str, now: datetime) -> Reply:
         await ensure_learner(self.db, who.user_id, who.name, now)
@@ -289,6 +277,7 @@ class Tutor:
             return Reply.of(self.m.escape(text + " Use a name like Europe/Berlin."))
         await set_timezone(self.db, who.user_id, found.match)
         await self.daily.timezone_changed(who.user_id, found.match, now)
+        await self.streaks.timezone_changed(who.user_id, found.match)
         local = now.astimezone(ZoneInfo(found.match))
         text = f"Time zone set to {found.match} (your time now: {local:%H:%M})."
         return Reply.of(self.m.escape(text))
@@ -316,6 +305,8 @@ class Tutor:
             return await self.forget(who)
         if action == FORGET_NO.action:
             return Reply.of(self.m.escape("Kept everything."))
+        if action.startswith(DISPUTE_ACTION):
+            return await self.disputes.press(who.user_id, who.chat_id, action, now)
         if action.startswith(TOPIC_ACTION) and self.bank.topic(action.removeprefix(TOPIC_ACTION)):
             return await self.quiz(who, now, topic=action.removeprefix(TOPIC_ACTION))
         return Reply.of(

@@ -1,10 +1,13 @@
-"""Graded attempts and the streak they extend, written together."""
+"""Graded attempts, written with the streak they extend and the review card they update."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import aiosqlite
+
+from storage.cards import CardRow, write_card
 from storage.db import Database
 
 
@@ -25,45 +28,68 @@ class StreakRow:
     current: int
     best: int
     last_day: date | None
+    freezes: int = 0
 
 
-async def record_attempt(db: Database, attempt: Attempt, streak: StreakRow) -> None:
-    """Store the attempt, save the new streak and clear the chat's pending question."""
+async def record_attempt(
+    db: Database, attempt: Attempt, streak: StreakRow, card: CardRow | None = None
+) -> int:
+    """Store the attempt, save the new streak and the question's review card, and clear the
+    chat's pending question, in one transaction; the attempt's id."""
     async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO attempts (user_id, chat_id, question_id, answer, score, hints, "
-            "answered_at, local_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                attempt.user_id,
-                attempt.chat_id,
-                attempt.question_id,
-                attempt.answer,
-                attempt.score,
-                attempt.hints,
-                attempt.answered_at.isoformat(),
-                attempt.local_day.isoformat(),
-            ),
-        )
-        await tx.execute(
-            "INSERT INTO streaks (user_id, current, best, last_day) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(user_id) DO UPDATE SET current = excluded.current, "
-            "best = excluded.best, last_day = excluded.last_day",
-            (attempt.user_id, streak.current, streak.best, _day(streak.last_day)),
-        )
-        await tx.execute(
-            "DELETE FROM pending WHERE chat_id = ? AND user_id = ? AND question_id = ?",
-            (attempt.chat_id, attempt.user_id, attempt.question_id),
-        )
+        return await write_attempt(tx, attempt, streak, card)
+
+
+async def write_attempt(
+    tx: aiosqlite.Connection, attempt: Attempt, streak: StreakRow, card: CardRow | None = None
+) -> int:
+    """What `record_attempt` writes, inside the caller's transaction; the attempt's id."""
+    cursor = await tx.execute(
+        "INSERT INTO attempts (user_id, chat_id, question_id, answer, score, hints, "
+        "answered_at, local_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            attempt.user_id,
+            attempt.chat_id,
+            attempt.question_id,
+            attempt.answer,
+            attempt.score,
+            attempt.hints,
+            attempt.answered_at.isoformat(),
+            attempt.local_day.isoformat(),
+        ),
+    )
+    await _write_streak(tx, attempt.user_id, streak)
+    await tx.execute(
+        "DELETE FROM pending WHERE chat_id = ? AND user_id = ? AND question_id = ?",
+        (attempt.chat_id, attempt.user_id, attempt.question_id),
+    )
+    if card is not None:
+        await write_card(tx, card)
+    return cursor.lastrowid
+
+
+async def save_streak(db: Database, user_id: int, streak: StreakRow) -> None:
+    async with db.transaction() as tx:
+        await _write_streak(tx, user_id, streak)
+
+
+async def _write_streak(tx: aiosqlite.Connection, user_id: int, streak: StreakRow) -> None:
+    await tx.execute(
+        "INSERT INTO streaks (user_id, current, best, last_day, freezes) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(user_id) DO UPDATE SET current = excluded.current, best = excluded.best, "
+        "last_day = excluded.last_day, freezes = excluded.freezes",
+        (user_id, streak.current, streak.best, _day(streak.last_day), streak.freezes),
+    )
 
 
 async def get_streak(db: Database, user_id: int) -> StreakRow:
     row = await db.fetch_one(
-        "SELECT current, best, last_day FROM streaks WHERE user_id = ?", (user_id,)
+        "SELECT current, best, last_day, freezes FROM streaks WHERE user_id = ?", (user_id,)
     )
     if row is None:
         return StreakRow(0, 0, None)
     last = date.fromisoformat(row["last_day"]) if row["last_day"] else None
-    return StreakRow(row["current"], row["best"], last)
+    return StreakRow(row["current"], row["best"], last, row["freezes"])
 
 
 async def scores_by_question(db: Database, user_id: int) -> dict[str, list[int]]:
@@ -75,6 +101,64 @@ async def scores_by_question(db: Database, user_id: int) -> dict[str, list[int]]
     for row in rows:
         scores.setdefault(row["question_id"], []).append(row["score"])
     return scores
+
+
+async def get_attempt(db: Database, attempt_id: int) -> Attempt | None:
+    row = await db.fetch_one("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+    if row is None:
+        return None
+    return Attempt(
+        row["user_id"],
+        row["chat_id"],
+        row["question_id"],
+        row["answer"],
+        row["score"],
+        row["hints"],
+        datetime.fromisoformat(row["answered_at"]),
+        date.fromisoformat(row["local_day"]),
+    )
+
+
+async def last_answered_at(db: Database, user_id: int) -> datetime | None:
+    """When the learner's latest answer was graded, None before the first."""
+    row = await db.fetch_one(
+        "SELECT answered_at FROM attempts WHERE user_id = ? ORDER BY id DESC LIMIT 1", (user_id,)
+    )
+    return datetime.fromisoformat(row["answered_at"]) if row else None
+
+
+async def answers_per_day(db: Database, user_id: int, since: date) -> dict[date, int]:
+    """Answers graded per local day (the learner's day when answering), from `since` on."""
+    rows = await db.fetch_all(
+        "SELECT local_day, COUNT(*) AS answers FROM attempts WHERE user_id = ? "
+        "AND local_day >= ? GROUP BY local_day",
+        (user_id, since.isoformat()),
+    )
+    return {date.fromisoformat(row["local_day"]): row["answers"] for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatAnswer:
+    user_id: int
+    name: str
+    score: int
+    answered_at: datetime
+
+
+async def answers_in_chat(db: Database, chat_id: int, question_id: str) -> list[ChatAnswer]:
+    """Every graded answer to a question in a chat, with the answerer's name."""
+    rows = await db.fetch_all(
+        "SELECT attempts.user_id, learners.name, attempts.score, attempts.answered_at "
+        "FROM attempts JOIN learners USING (user_id) "
+        "WHERE attempts.chat_id = ? AND attempts.question_id = ?",
+        (chat_id, question_id),
+    )
+    return [
+        ChatAnswer(
+            row["user_id"], row["name"], row["score"], datetime.fromisoformat(row["answered_at"])
+        )
+        for row in rows
+    ]
 
 
 def _day(day: date | None) -> str | None:

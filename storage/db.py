@@ -50,12 +50,14 @@ class Database:
             await self.connection.commit()
 
     async def write(self, sql: str, parameters: Iterable[Any] = ()) -> int:
-        """Run one writing statement on its own; the number of rows it changed."""
+        """Run one writing statement on its own; the number of rows it changed. The cursor is
+        closed after the lock is released: closing is not a statement, and each await here is a
+        trip to SQLite's thread that every other writer would wait for."""
         async with self._write_lock:
             cursor = await self.connection.execute(sql, tuple(parameters))
-            changed = cursor.rowcount
-            await cursor.close()
-            return changed
+        changed = cursor.rowcount
+        await cursor.close()
+        return changed
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self.connection.execute(sql, tuple(parameters)) as cursor:

@@ -8,7 +8,12 @@ from storage.db import Database
 
 
 async def ensure_learner(db: Database, user_id: int, name: str, now: datetime) -> None:
-    """Create the learner on first contact; keep the display name fresh."""
+    """Create the learner on first contact; keep the display name fresh. Called on every quiz
+    and answer, so the usual case (known, same name) is a read, not a write: writes queue for
+    the database's one write lock."""
+    row = await db.fetch_one("SELECT name FROM learners WHERE user_id = ?", (user_id,))
+    if row is not None and row["name"] == name:
+        return
     await db.write(
         "INSERT INTO learners (user_id, name, created_at) VALUES (?, ?, ?) "
         "ON CONFLICT(user_id) DO UPDATE SET name = excluded.name WHERE name != excluded.name",

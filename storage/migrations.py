@@ -83,6 +83,81 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # Questions answered before spaced repetition become cards due at their last answer
+        # (so: due now), with no FSRS state yet; their next answer starts it.
+        "004_review_cards",
+        """
+        CREATE TABLE review_cards (
+            user_id INTEGER NOT NULL REFERENCES learners(user_id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            due TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            reviews INTEGER NOT NULL,
+            memory TEXT,
+            PRIMARY KEY (user_id, question_id)
+        );
+        INSERT INTO review_cards (user_id, question_id, due, score, reviews, memory)
+        SELECT attempts.user_id, attempts.question_id, attempts.answered_at, attempts.score,
+               latest.answers, NULL
+        FROM attempts JOIN (
+            SELECT MAX(id) AS id, COUNT(*) AS answers FROM attempts GROUP BY user_id, question_id
+        ) AS latest ON attempts.id = latest.id;
+        """,
+    ),
+    (
+        "005_interviews",
+        """
+        CREATE TABLE interviews (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES learners(user_id) ON DELETE CASCADE,
+            difficulty TEXT,
+            topic TEXT,
+            status TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            stage TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        );
+        CREATE UNIQUE INDEX interviews_running ON interviews(chat_id, user_id)
+            WHERE status = 'running';
+        CREATE TABLE interview_questions (
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            answer TEXT,
+            score INTEGER,
+            passed INTEGER NOT NULL DEFAULT 0,
+            follow_up_answer TEXT,
+            answered_at TEXT,
+            PRIMARY KEY (interview_id, position)
+        );
+        """,
+    ),
+    (
+        "006_streak_freezes",
+        """
+        ALTER TABLE streaks ADD COLUMN freezes INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
+    (
+        "007_disputes",
+        """
+        CREATE TABLE disputes (
+            attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX disputes_by_question ON disputes(question_id);
+        CREATE TABLE disputed_points (
+            attempt_id INTEGER NOT NULL REFERENCES disputes(attempt_id) ON DELETE CASCADE,
+            point TEXT NOT NULL,
+            PRIMARY KEY (attempt_id, point)
+        );
+        """,
+    ),
 ]
 
 

@@ -1,10 +1,10 @@
 """The pure core: choosing questions, question of the day, fuzzy lookups, reply splitting."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.core.daily import question_of_the_day
 from bot.core.lookup import find_timezone, find_topic
-from bot.core.selection import choose_question
+from bot.core.selection import Seen, choose_question
 from bot.replies import Reply, telegram_length
 from content import Difficulty, KeyPoint, Question, Section, Topic, load_bank
 
@@ -15,24 +15,30 @@ def question(qid: str) -> Question:
 
 
 QUESTIONS = [question(q) for q in ("a", "b", "c", "d")]
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+
+
+def seen(*pairs):
+    """Cards as selection sees them: (question id, days until due, latest score)."""
+    return {qid: Seen(NOW + timedelta(days=days), score) for qid, days, score in pairs}
 
 
 def test_unseen_questions_come_first_in_a_stable_per_learner_order():
-    first = choose_question(QUESTIONS, {}, learner_id=1)
-    assert first is choose_question(QUESTIONS, {}, learner_id=1)
-    assert choose_question(QUESTIONS, {first.id: [90]}, learner_id=1) is not first
+    first = choose_question(QUESTIONS, {}, NOW, learner_id=1)
+    assert first is choose_question(QUESTIONS, {}, NOW, learner_id=1)
+    assert choose_question(QUESTIONS, seen((first.id, 1, 90)), NOW, learner_id=1) is not first
 
 
-def test_when_all_are_seen_the_worst_latest_score_comes_next():
-    scores = {"a": [10, 95], "b": [60], "c": [40, 80], "d": [70]}
-    assert choose_question(QUESTIONS, scores, learner_id=1).id == "b"
+def test_when_all_are_seen_and_none_is_due_the_one_due_soonest_comes_next():
+    cards = seen(("a", 9, 95), ("b", 2, 60), ("c", 5, 80), ("d", 3, 70))
+    assert choose_question(QUESTIONS, cards, NOW, learner_id=1).id == "b"
 
 
 def test_the_question_being_answered_is_not_asked_again_when_another_exists():
-    scores = {"a": [10], "b": [60], "c": [80], "d": [70]}
-    assert choose_question(QUESTIONS, scores, learner_id=1, exclude="a").id == "b"
-    assert choose_question(QUESTIONS[:1], scores, learner_id=1, exclude="a").id == "a"
-    assert choose_question([], scores, learner_id=1) is None
+    cards = seen(("a", -1, 10), ("b", 2, 60), ("c", 5, 80), ("d", 3, 70))
+    assert choose_question(QUESTIONS, cards, NOW, learner_id=1, exclude="a").id == "b"
+    assert choose_question(QUESTIONS[:1], cards, NOW, learner_id=1, exclude="a").id == "a"
+    assert choose_question([], cards, NOW, learner_id=1) is None
 
 
 def test_question_of_the_day_visits_every_question_once_per_cycle():

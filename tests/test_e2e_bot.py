@@ -53,7 +53,11 @@ async def test_quiz_then_answer_shows_points_and_folded_model_answer(fake, bot):
     assert "/100" in grade.plain_text
     assert "❌" in grade.plain_text
     assert "<blockquote expandable>" in "".join(m.text for m in grade_messages)
-    assert grade_messages[-1].button_texts == ["Next question", "Same topic"]
+    assert grade_messages[-1].button_texts == [
+        "Next question",
+        "Same topic",
+        "I think I was right",
+    ]
 
 
 async def test_topic_by_name_alias_case_and_typo(fake, bot):

@@ -25,6 +25,10 @@ from storage import Database, open_database
 log = logging.getLogger(__name__)
 
 CONCURRENT_UPDATES = 64
+# HTTP connections to the Bot API. PTB's default (256) lets a burst open dozens, and httpcore's
+# pool bookkeeping costs O(connections^2) per request (15-20% of the event loop at 100 busy
+# chats in bench/bot_load.py); 16 is ample for one host: requests beyond it wait their turn.
+CONNECTION_POOL_SIZE = 16
 RATE_LIMIT_RETRIES = 3
 PUSH_JOB = "daily-push"
 PUSH_EVERY_SECONDS = 20
@@ -52,9 +56,9 @@ class Services:
         """`post_init`: open the database, load the bank, publish the command menu."""
         self.db = await open_database(self.settings.database_url)
         bank = load_bank()
-        tutor = self.handlers.tutor = Tutor(self.db, bank, HTML)
+        tutor = self.handlers.tutor = Tutor(self.db, bank, HTML, self.settings.admin_ids)
         await application.bot.set_my_commands(
-            [BotCommand(c.name, c.description) for c in COMMANDS if c.name != "start"]
+            [BotCommand(c.name, c.description) for c in COMMANDS if c.name != "start" and c.in_menu]
         )
         push = daily_push(
             self.settings,
@@ -132,6 +136,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .connection_pool_size(CONNECTION_POOL_SIZE)
         .post_init(services.open)
         .post_shutdown(services.close)
         .build()

@@ -1,0 +1,60 @@
+"""`/top` in a group: today's best scores on today's question of the day, among the members
+who answered it in that group."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.leaderboard import Score, leaderboard
+from bot.core.streaks import local_day
+from bot.daily import DailyQuestions
+from bot.render import Markup, excerpt
+from bot.replies import Button, Reply
+from storage import Database
+from storage.attempts import answers_in_chat
+from storage.learners import get_timezone
+from storage.subscriptions import get_subscription
+
+SHOWN = 10
+MEDALS = ("🥇", "🥈", "🥉")
+DAILY = Button("Daily question", "daily")
+GROUPS_ONLY = (
+    "/top is a group leaderboard for the question of the day. Add me to a group, ask the "
+    "question of the day there, and members answer by replying to it."
+)
+
+
+class Leaderboard:
+    def __init__(self, db: Database, daily: DailyQuestions, markup: Markup) -> None:
+        self.db = db
+        self.daily = daily
+        self.m = markup
+
+    async def show(self, user_id: int, chat_id: int, group: bool, now: datetime) -> Reply:
+        """Today's ranking by best score, then by who got it first. Today is the group's day
+        in the time zone of its daily question, else in the asker's time zone."""
+        if not group:
+            return Reply.of(self.m.escape(GROUPS_ONLY))
+        subscription = await get_subscription(self.db, chat_id)
+        timezone = subscription.timezone if subscription else await get_timezone(self.db, user_id)
+        day = local_day(now, timezone)
+        question = self.daily.question_for(day)
+        answers = await answers_in_chat(self.db, chat_id, question.id)
+        ranking = leaderboard(
+            (Score(a.user_id, a.name, a.score, a.answered_at) for a in answers), day, timezone
+        )
+        heading = (
+            f"{self.m.bold(f'Leaderboard, {day:%A %d %B}')}\n"
+            f"{self.m.escape(f'Question of the day: {excerpt(question.prompt, 90)}')}"
+        )
+        if not ranking:
+            text = "Nobody here has answered it yet today. Press the button to ask it."
+            return Reply.of(heading, self.m.escape(text), buttons=[[DAILY]])
+        lines = [
+            f"{MEDALS[rank] if rank < len(MEDALS) else f'{rank + 1}.'} "
+            f"{self.m.bold(score.name or 'Someone')}: {score.score}/100"
+            for rank, score in enumerate(ranking[:SHOWN])
+        ]
+        if len(ranking) > SHOWN:
+            lines.append(self.m.escape(f"… and {len(ranking) - SHOWN} more."))
+        return Reply.of(heading, "\n".join(lines))
