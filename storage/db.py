@@ -27,14 +27,17 @@ def database_path(url: str | None) -> Path:
 
 
 class Database:
-    """One aiosqlite connection shared by every handler.
+    """Two aiosqlite connections shared by every handler: one writes, one reads.
 
     Writes are serialised by a lock, so a single statement never lands inside another
-    coroutine's open transaction; reads go straight through (WAL lets them run beside writes).
+    coroutine's open transaction. Reads use their own connection (each has its own thread),
+    so they neither queue behind a writer's statements nor see a transaction half done: WAL
+    lets them run beside writes and shows them the last commit.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self.connection = connection
+        self.reader = reader
         self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -60,14 +63,15 @@ class Database:
         return changed
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.connection.execute(sql, tuple(parameters)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetch_all(sql, parameters)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.connection.execute(sql, tuple(parameters)) as cursor:
-            return list(await cursor.fetchall())
+        """The rows of a query, in one trip to the reading thread."""
+        return list(await self.reader.execute_fetchall(sql, tuple(parameters)))
 
     async def close(self) -> None:
+        await self.reader.close()
         await self.connection.close()
 
 
@@ -75,8 +79,7 @@ async def open_database(url: str | None) -> Database:
     """Open (creating folders as needed), enable WAL, and apply pending migrations."""
     path = database_path(url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    connection.row_factory = aiosqlite.Row
+    connection = await _connect(path)
     for pragma in (
         "journal_mode=WAL",
         "foreign_keys=ON",
@@ -84,6 +87,14 @@ async def open_database(url: str | None) -> Database:
         "synchronous=NORMAL",
     ):
         await connection.execute(f"PRAGMA {pragma}")
-    database = Database(connection)
+    reader = await _connect(path)
+    await reader.execute("PRAGMA busy_timeout=5000")
+    database = Database(connection, reader)
     await migrate(database)
     return database
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = aiosqlite.Row
+    return connection

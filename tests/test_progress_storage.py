@@ -44,7 +44,7 @@ async def test_freezes_round_trip_with_the_streak(db):
 async def test_the_freeze_migration_keeps_existing_streaks_with_no_freezes(tmp_path):
     connection = await aiosqlite.connect(tmp_path / "old.db", isolation_level=None)
     connection.row_factory = aiosqlite.Row
-    db = Database(connection)
+    db = Database(connection, reader=connection)
     before = MIGRATIONS.index(next(m for m in MIGRATIONS if m[0] == "006_streak_freezes"))
     for name, script in MIGRATIONS[:before]:
         await connection.executescript(script)
