@@ -13,8 +13,13 @@ if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "$venv/bin/python" -m pip install --quiet --upgrade pip
-    "$venv/bin/python" -m pip install --quiet --editable ".$extras"
+    echo "Installing dependencies into $venv (log: $venv/install.log) ..." >&2
+    if ! { "$venv/bin/python" -m pip install --upgrade pip &&
+           "$venv/bin/python" -m pip install --editable ".$extras"; } >"$venv/install.log" 2>&1; then
+        tail -n 30 "$venv/install.log" >&2
+        echo "Installing failed; the whole log is in $venv/install.log" >&2
+        exit 1
+    fi
     touch "$stamp"
 fi
 
