@@ -16,12 +16,13 @@ from matplotlib.patches import Rectangle
 
 from bot.core.practice import PracticeCalendar
 from bot.core.progress import Progress
+from bot.grader.thresholds import PARTIAL_FROM, STRONG_FROM
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 8.0, 6.4, 100  # 800 x 640 pixels
 TEXT = "#24292f"
 MUTED = "#6e7781"
 TRACK = "#eaeef2"
-WEAK, PARTIAL, STRONG = "#cf222e", "#d4a72c", "#2da44e"  # the grader's bands: < 50, < 75, more
+WEAK, PARTIAL, STRONG = "#cf222e", "#d4a72c", "#2da44e"  # the grader's verdict bands
 # Answers in a day -> colour, light to dark: none, 1, 2-3, 4-5, 6 or more.
 LEVELS = ((0, "#ebedf0"), (1, "#9be9a8"), (2, "#40c463"), (4, "#30a14e"), (6, "#216e39"))
 WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
@@ -45,7 +46,7 @@ def progress_chart(figures: Progress, calendar: PracticeCalendar) -> bytes:
 
 
 def score_colour(score: float) -> str:
-    return WEAK if score < 50 else PARTIAL if score < 75 else STRONG
+    return WEAK if score < PARTIAL_FROM else PARTIAL if score < STRONG_FROM else STRONG
 
 
 def day_colour(answers: int) -> str:

@@ -31,7 +31,7 @@ async def _help(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
 
 
 async def _forget(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
-    return tutor.forget_confirm()
+    return tutor.forget_confirm(who)
 
 
 async def _hint(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:

@@ -75,7 +75,8 @@ async def _respond(tutor: Tutor, line: str, buttons: list[Button], now: datetime
     if not line:
         return None
     if line.startswith("/"):
-        name, _, args = line[1:].partition(" ")
+        name, *rest = line[1:].split(maxsplit=1) or [""]
+        args = rest[0] if rest else ""
         if name.isdigit():
             number = int(name)
             if 1 <= number <= len(buttons):

@@ -18,7 +18,7 @@ from bot.replies import Reply
 from content import Bank, Question
 from storage import Database
 from storage.learners import ensure_learner, get_timezone
-from storage.pending import get_pending, remember_question_message, set_pending
+from storage.pending import remember_question_message, set_pending
 from storage.subscriptions import (
     Subscription,
     get_subscription,
@@ -53,6 +53,12 @@ class DailyQuestions:
 
     def question_for(self, day: date) -> Question:
         return self.bank.get(question_of_the_day(self._ids, day))
+
+    async def chat_zone(self, user_id: int, chat_id: int, group: bool) -> str:
+        """Whose day "today" is: a group's daily question sets its time zone for everyone in
+        it; otherwise the learner's own."""
+        subscription = await get_subscription(self.db, chat_id) if group else None
+        return subscription.timezone if subscription else await get_timezone(self.db, user_id)
 
     async def command(self, who, args: str, now: datetime) -> Reply:
         """`/daily`, `/daily on`, `/daily off`, `/daily HH:MM`; group admins only in groups."""
@@ -133,10 +139,10 @@ class DailyQuestions:
         return next_due(after, subscription.send_at, subscription.timezone)
 
     async def delivered(self, due: Due, message_ids: list[int], now: datetime) -> None:
-        """Replies to the sent messages answer the question; in a private chat with no
-        question waiting, plain messages do too."""
+        """Replies to the sent messages answer the question; in a private chat plain messages
+        do too: the newest question shown is the one being answered."""
         chat, user = due.subscription.chat_id, due.subscription.user_id
         for message_id in message_ids:
             await remember_question_message(self.db, chat, message_id, due.question.id, now)
-        if not due.subscription.is_group and await get_pending(self.db, chat, user) is None:
+        if not due.subscription.is_group:
             await set_pending(self.db, chat, user, due.question.id, now)

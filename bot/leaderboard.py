@@ -12,8 +12,6 @@ from bot.render import Markup, excerpt
 from bot.replies import Button, Reply
 from storage import Database
 from storage.attempts import answers_in_chat
-from storage.learners import get_timezone
-from storage.subscriptions import get_subscription
 
 SHOWN = 10
 MEDALS = ("🥇", "🥈", "🥉")
@@ -35,8 +33,7 @@ class Leaderboard:
         in the time zone of its daily question, else in the asker's time zone."""
         if not group:
             return Reply.of(self.m.escape(GROUPS_ONLY))
-        subscription = await get_subscription(self.db, chat_id)
-        timezone = subscription.timezone if subscription else await get_timezone(self.db, user_id)
+        timezone = await self.daily.chat_zone(user_id, chat_id, group)
         day = local_day(now, timezone)
         question = self.daily.question_for(day)
         answers = await answers_in_chat(self.db, chat_id, question.id)

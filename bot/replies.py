@@ -62,8 +62,8 @@ class Reply:
 
 
 def _pieces(part: str, limit: int) -> list[str]:
-    """A part longer than `limit` cut at line ends. A last resort: the bank's loader keeps
-    questions and model answers well under the limit, so markup is never cut in practice."""
+    """A part longer than `limit` cut at line ends. A last resort: the bank's loader keeps each
+    question and model answer under 3,500 characters, so markup is never cut in practice."""
     if telegram_length(part) <= limit:
         return [part]
     pieces, current = [], ""

@@ -12,7 +12,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.answers import answer_records
-from bot.core.daily import question_of_the_day
 from bot.core.lookup import find_timezone, find_topic
 from bot.core.progress import tally
 from bot.core.selection import choose_question
@@ -119,9 +118,9 @@ class Tutor:
     async def daily_question(self, who: Learner, now: datetime) -> Reply:
         """Ask today's question of the day (the same for everyone on this date)."""
         await ensure_learner(self.db, who.user_id, who.name, now)
-        timezone = await get_timezone(self.db, who.user_id)
+        timezone = await self.daily.chat_zone(who.user_id, who.chat_id, who.group)
         day = local_day(now, timezone)
-        question = self.bank.get(question_of_the_day([q.id for q in self.bank.questions], day))
+        question = self.daily.question_for(day)
         return await self._ask(who, question, now, f"Question of the day, {day:%d %B}")
 
     async def _ask(self, who: Learner, question: Question, now: datetime, heading: str) -> Reply:
@@ -205,10 +204,7 @@ class Tutor:
             question_id, hints = pending.question_id, pending.hints
         question = self.bank.get(question_id)
         if question is None:
-            await clear_pending(self.db, who.chat_id, who.user_id)
-            return Reply.of(
-                self.m.escape("That question has left the bank. Try another:"), buttons=[[QUIZ]]
-            )
+            return await self._left_the_bank(who)
         grade = self.grader.grade(question, text)
         if grade.no_answer:
             advice = (
@@ -232,6 +228,8 @@ class Tutor:
         if pending is None:
             return self._nothing_pending()
         question = self.bank.get(pending.question_id)
+        if question is None:
+            return await self._left_the_bank(who)
         ordered = sorted(question.key_points, key=lambda p: -p.weight)
         if pending.hints >= len(ordered):
             return Reply.of(self.m.escape("No more hints: /skip shows the model answer."))
@@ -245,14 +243,23 @@ class Tutor:
         pending = None if who.group else await get_pending(self.db, who.chat_id, who.user_id)
         if pending is None:
             return self._nothing_pending()
-        await clear_pending(self.db, who.chat_id, who.user_id)
         question = self.bank.get(pending.question_id)
+        if question is None:
+            return await self._left_the_bank(who)
+        await clear_pending(self.db, who.chat_id, who.user_id)
         return Reply.of(model_answer(question, self.m), buttons=[[NEXT]])
 
     async def cancel(self, who: Learner) -> Reply:
         dropped = await clear_pending(self.db, who.chat_id, who.user_id)
         text = "Dropped the question." if dropped else "There was no question to drop."
         return Reply.of(self.m.escape(text), buttons=[[QUIZ]])
+
+    async def _left_the_bank(self, who: Learner) -> Reply:
+        """The pending question was removed from the bank since it was asked."""
+        await clear_pending(self.db, who.chat_id, who.user_id)
+        return Reply.of(
+            self.m.escape("That question has left the bank. Try another:"), buttons=[[QUIZ]]
+        )
 
     def _nothing_pending(self) -> Reply:
         text = "No question is waiting (in groups, hints are for private chats)."
@@ -282,7 +289,9 @@ class Tutor:
         text = f"Time zone set to {found.match} (your time now: {local:%H:%M})."
         return Reply.of(self.m.escape(text))
 
-    def forget_confirm(self) -> Reply:
+    def forget_confirm(self, who: Learner) -> Reply:
+        if who.group:
+            return Reply.of(self.m.escape("To delete your data, send /forget in a private chat."))
         text = (
             "Delete everything I store about you: answers, streaks, settings? "
             "This cannot be undone."
@@ -290,6 +299,8 @@ class Tutor:
         return Reply.of(self.m.escape(text), buttons=[[FORGET_YES, FORGET_NO]])
 
     async def forget(self, who: Learner) -> Reply:
+        if who.group:
+            return self.forget_confirm(who)
         await forget_learner(self.db, who.user_id)
         return Reply.of(self.m.escape("Done: everything about you is deleted. /start begins anew."))
 

@@ -21,6 +21,9 @@ KEY_POINTS_RANGE = (3, 6)
 MISCONCEPTIONS_MAX = 3
 ANSWER_WORDS_RANGE = (50, 150)
 WEIGHT_RANGE = (0.5, 3.0)
+# A question (prompt and its code) and a model answer (text, code, link) each fit in one
+# Telegram message of 4,096 characters with room for headings and markup.
+MAX_PART_CHARACTERS = 3500
 SEED_SECTIONS = {
     section: range(10 * (section.number - 1) + 1, 10 * section.number + 1) for section in Section
 }
@@ -189,6 +192,10 @@ def _question(path: Path, raw: Any, problems: _Problems) -> Question | None:
     low, high = ANSWER_WORDS_RANGE
     if not low <= words <= high:
         bad("answer", f"model answer has {words} words; it must have {low}-{high}")
+    for field, code in (("prompt", "prompt_code"), ("answer", "answer_code")):
+        size = len(str(raw[field])) + len(str(raw.get(code, "")))
+        if size > MAX_PART_CHARACTERS:
+            bad(field, f"{field} and {code} have {size} characters; at most {MAX_PART_CHARACTERS}")
     key_points = tuple(_key_points(raw["key_points"], bad))
     misconceptions = tuple(_misconceptions(raw.get("misconceptions", []), bad))
     if problems.items[before:] or section is None or difficulty is None:

@@ -14,7 +14,6 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"  # the chat blocked the bot or is gone; unsubscribed
     FAILED = "failed"  # gave up for the day after retries
-    SKIPPED = "skipped"  # the bank had no question to send
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from bot.content_summary import summarize
-from content import load_bank
+from content import ContentError, load_bank
+from content.loader import CONTENT_DIR
 
 BANK = load_bank()
 
@@ -48,3 +49,15 @@ def test_snippet_runs(question, code, tmp_path):
         timeout=30,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_an_oversized_model_answer_is_refused_with_its_place(tmp_path):
+    (tmp_path / "questions").mkdir()
+    (tmp_path / "topics.toml").write_text((CONTENT_DIR / "topics.toml").read_text())
+    source = (CONTENT_DIR / "questions" / "3-concurrency.toml").read_text()
+    bloated = source.replace("answer_code = '''\n", "answer_code = '''\n" + "# x\n" * 2000, 1)
+    (tmp_path / "questions" / "3-concurrency.toml").write_text(bloated)
+    with pytest.raises(ContentError) as raised:
+        load_bank(tmp_path)
+    place = "3-concurrency.toml: question 'gil': field 'answer'"
+    assert any(problem.startswith(place) for problem in raised.value.problems)

@@ -78,6 +78,13 @@ def test_time_zones_match_exactly_by_city_or_with_a_typo():
     assert find_timezone("Mars/Phobos").match is None
 
 
+def test_utc_offsets_keep_their_sign():
+    assert find_timezone("GMT+3").match == "Etc/GMT-3"  # three hours east of Greenwich
+    assert find_timezone("UTC-5").match == "Etc/GMT+5"
+    assert find_timezone("+2").match == "Etc/GMT-2"
+    assert find_timezone("UTC+25").match is None
+
+
 def test_long_replies_split_at_line_ends_under_the_limit():
     part = "\n".join(f"line {n} " + "x" * 50 for n in range(200))
     messages = Reply.of("head", part).messages(limit=1000)

@@ -223,3 +223,21 @@ async def test_a_failure_while_replying_ends_in_an_apology_not_silence(fake, bot
     fake.user_sends(ADA, "/help")
     [apology] = await fake.wait_for_messages(ADA, 1, since=before)
     assert "something went wrong" in apology.plain_text
+
+
+async def test_forget_is_for_private_chats_and_a_late_button_still_works(fake, bot):
+    group = -100600
+    fake.add_group(group, members=[ADA])
+    [refused] = await say(fake, ADA, "/forget", chat_id=group)
+    assert "private chat" in refused.plain_text and not refused.callback_data
+    [menu] = await say(fake, ADA, "/start")
+    fake.fail_next(1, method="answerCallbackQuery", status=400, description="query is too old")
+    before = len(fake.messages_to(ADA))
+    fake.user_presses(ADA, menu, "quiz")
+    [question] = await fake.wait_for_messages(ADA, 1, since=before)
+    assert "Write your answer" in question.plain_text
+
+
+async def test_a_command_followed_by_a_new_line_keeps_its_argument(fake, bot):
+    [zone] = await say(fake, ADA, "/timezone\nEurope/Berlin")
+    assert "Time zone set to Europe/Berlin" in zone.plain_text

@@ -166,6 +166,18 @@ async def test_server_errors_retry_with_backoff_then_give_up_for_the_day(fake, d
         assert (await push.run()).sent == 2
 
 
+async def test_a_send_that_times_out_is_not_repeated(fake, database_url):
+    clock = Clock(datetime(2026, 5, 4, 9, 0, tzinfo=UTC))
+    fake.fail_next(1, chat_id=ADA, method="sendMessage", status=None, delay=6)  # > 5 s read
+    async with push_setup(fake, database_url, clock) as (db, _, push):
+        await subscribe_at(db, ADA, time(9), "UTC", clock())
+        report = await push.run()
+        assert report.failed == 1
+        await asyncio.sleep(1.5)  # the slow answer arrives: Telegram delivered it after all
+    assert len(fake.messages_to(ADA)) == 1
+    assert fake.duplicates() == 0
+
+
 async def test_after_downtime_todays_delivery_goes_out_late_and_yesterdays_not(fake, database_url):
     subscribed = datetime(2026, 5, 4, 6, 0, tzinfo=UTC)  # 08:00 Berlin, due 09:00
     clock = Clock(subscribed)
@@ -271,3 +283,15 @@ async def test_kill_9_mid_push_resumes_without_duplicates_or_gaps(fake, database
     assert "sent=" in output
     assert [len(fake.messages_to(user)) for user in users] == [1] * len(users)
     assert fake.duplicates() == 0
+
+
+async def test_a_daily_question_replaces_an_unanswered_quiz_question(fake, database_url):
+    clock = Clock(datetime(2026, 5, 4, 9, 0, tzinfo=UTC))
+    async with push_setup(fake, database_url, clock) as (db, tutor, push):
+        ada = Learner(ADA, ADA, "Ada")
+        await tutor.topic(ada, "gil", clock())
+        await subscribe_at(db, ADA, time(9), "UTC", clock())
+        assert (await push.run()).sent == 1
+        question = tutor.daily.question_for(date(2026, 5, 4))
+        reply = await tutor.answer(ada, question.answer, clock())
+        assert "Strong answer" in reply.parts[0]

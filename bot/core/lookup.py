@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,8 +35,17 @@ def find_topic(topics: Sequence[Topic], query: str) -> Found[Topic]:
     return _find(names, query)
 
 
+UTC_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?00)?$")
+
+
 def find_timezone(query: str) -> Found[str]:
-    """The IANA zone meant by `query`: exact (any case), or a fuzzy city or full name."""
+    """The IANA zone meant by `query`: exact (any case), a fuzzy city or full name, or a
+    whole-hour offset such as `UTC+3` (as the fixed zone Etc/GMT-3: POSIX flips the sign)."""
+    offset = UTC_OFFSET.match(query.strip().casefold())
+    if offset:
+        sign, hours = offset.groups()
+        zone = f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}"
+        return Found(zone if zone in _zone_names().values() else None)
     return _find(_zone_names(), query.replace(" ", "_"))
 
 
@@ -44,7 +54,8 @@ def _zone_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for zone in sorted(available_timezones()):
         names[zone.casefold()] = zone
-        names.setdefault(zone.rsplit("/", 1)[-1].casefold(), zone)
+        if not zone.startswith("Etc/"):  # "GMT+3" would mean UTC-3 there; offsets are parsed
+            names.setdefault(zone.rsplit("/", 1)[-1].casefold(), zone)
     return names
 
 

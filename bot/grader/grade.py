@@ -51,10 +51,6 @@ class Grade:
     no_answer: NoAnswer | None = None
 
     @property
-    def covered(self) -> tuple[PointResult, ...]:
-        return tuple(p for p in self.points if p.coverage is not Coverage.MISSED)
-
-    @property
     def missed(self) -> tuple[PointResult, ...]:
         return tuple(p for p in self.points if p.coverage is Coverage.MISSED)
 

@@ -53,7 +53,7 @@ class Handlers:
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        name, _, args = message.text.partition(" ")
+        name, args = _split_command(message.text)
         name, _, addressee = name.removeprefix("/").partition("@")
         if addressee and addressee.casefold() != context.bot.username.casefold():
             return
@@ -76,7 +76,10 @@ class Handlers:
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        await query.answer()
+        try:
+            await query.answer()
+        except TelegramError as error:  # e.g. "query is too old" after a restart: act anyway
+            log.info("could not answer callback query: %s", error)
         if query.message is None:
             return
         who = _learner(query.from_user, query.message.chat)
@@ -130,6 +133,13 @@ async def _is_admin(context: ContextTypes.DEFAULT_TYPE, message: Message) -> boo
         return True
     member = await context.bot.get_chat_member(message.chat_id, message.from_user.id)
     return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+
+def _split_command(text: str) -> tuple[str, str]:
+    """`/topic global interpreter lock` -> ("/topic", "global interpreter lock"); any
+    whitespace, a newline too, ends the command."""
+    name, *rest = text.split(maxsplit=1)
+    return name, rest[0] if rest else ""
 
 
 def _learner(user: User, chat: Chat) -> Learner:

@@ -3,7 +3,9 @@
 A delivery is claimed in SQLite before its message is sent and finished after, so a crash
 at any point resumes without a second message: a claimed delivery is never sent again (if the
 process died with its request in flight, that one message is logged as uncertain rather than
-risking a duplicate). Due times live in SQLite; the JobQueue only wakes the push up.
+risking a duplicate). A request that timed out waiting for its answer is not repeated either,
+for the same reason; 5xx answers and connections that never opened are retried with backoff.
+Due times live in SQLite; the JobQueue only wakes the push up.
 """
 
 from __future__ import annotations
@@ -15,8 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import httpx
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.daily import DailyQuestions, Due
@@ -37,6 +48,8 @@ WORKERS = 8  # requests in flight at once, enough to keep the pace over a slow n
 NETWORK_ATTEMPTS = 4  # timeouts and 5xx: tries per message before giving up for the day
 RATE_LIMIT_ATTEMPTS = 5  # 429s after the rate limiter's own retries
 BACKOFF_SECONDS = 1.0  # doubled after each network failure
+# Timeouts that prove the request never reached Telegram: safe to send again.
+NOT_SENT_TIMEOUTS = (httpx.ConnectTimeout, httpx.PoolTimeout)
 GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
 
 
@@ -197,18 +210,40 @@ class DailyPush:
                     log.warning("chat %s: still rate limited, giving up for today", chat_id)
                     return DeliveryStatus.FAILED, None
                 await asyncio.sleep(_seconds(error))
+            except ChatMigrated as error:
+                log.info(
+                    "group %s became supergroup %s: unsubscribed; its admins can send /daily "
+                    "there again",
+                    chat_id,
+                    error.new_chat_id,
+                )
+                return DeliveryStatus.BLOCKED, None
             except BadRequest as error:
                 if any(reason in error.message.lower() for reason in GONE):
                     log.info("chat %s is gone (%s): unsubscribed", chat_id, error.message)
                     return DeliveryStatus.BLOCKED, None
                 log.error("chat %s rejected the daily question: %s", chat_id, error.message)
                 return DeliveryStatus.FAILED, None
+            except TimedOut as error:
+                if not isinstance(error.__cause__, NOT_SENT_TIMEOUTS):
+                    # The request went out and no answer came: Telegram may have delivered it.
+                    # Sending again risks a second message, so today's is left as it is.
+                    log.warning("chat %s: no answer in time; not sent again today", chat_id)
+                    return DeliveryStatus.FAILED, None
+                network_failures += 1
+                if network_failures >= NETWORK_ATTEMPTS:
+                    log.warning("chat %s: %s; giving up for today", chat_id, error.message)
+                    return DeliveryStatus.FAILED, None
+                await asyncio.sleep(self.backoff * 2 ** (network_failures - 1))
             except NetworkError as error:
                 network_failures += 1
                 if network_failures >= NETWORK_ATTEMPTS:
                     log.warning("chat %s: %s; giving up for today", chat_id, error.message)
                     return DeliveryStatus.FAILED, None
                 await asyncio.sleep(self.backoff * 2 ** (network_failures - 1))
+            except TelegramError as error:
+                log.error("chat %s: daily question failed: %s", chat_id, error)
+                return DeliveryStatus.FAILED, None
 
 
 def _seconds(error: RetryAfter) -> float:

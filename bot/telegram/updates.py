@@ -25,20 +25,26 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._turns: dict[int, _ChatTurn] = {}
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's turn first, then for one of the shared slots: a chat with a
+        backlog (a busy group, rate-limited to 20 messages a minute) queues on its own lock
+        instead of holding every slot while other chats wait."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await super().process_update(update, coroutine)
             return
         turn = self._turns.setdefault(chat.id, _ChatTurn())
         turn.waiting += 1
         try:
             async with turn.lock:
-                await coroutine
+                await super().process_update(update, coroutine)
         finally:
             turn.waiting -= 1
             if not turn.waiting:
                 del self._turns[chat.id]
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to open: locks are made per chat as updates arrive."""
