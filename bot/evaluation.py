@@ -37,6 +37,8 @@ def evaluate(path: Path, bank: Bank) -> Agreement:
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
         for row in reader:
+            if any(row[column] is None for column in COLUMNS):
+                raise ValueError(f"line {reader.line_num}: fewer than {len(COLUMNS)} columns")
             question = bank.get(row["question_id"])
             if question is not None:
                 score = grader.grade(question, row["student_answer"]).score
@@ -45,7 +47,7 @@ def evaluate(path: Path, bank: Bank) -> Agreement:
                 if key not in references:
                     references[key] = ReferenceGrader(*key)
                 score = references[key].grade(row["student_answer"]).score
-            human = float(row["score"])
+            human = _score(row, reader.line_num)
             ours.append(score / 100)
             theirs.append(human)
             by_question[row["question_id"]][0].append(score / 100)
@@ -64,6 +66,17 @@ def evaluate(path: Path, bank: Bank) -> Agreement:
         mae=statistics.fmean(abs(a - b) for a, b in zip(ours, theirs, strict=True)),
         per_question=per_question,
     )
+
+
+def _score(row: dict, line: int) -> float:
+    """The human score of a row, 0..1; a clear error for one that is not."""
+    try:
+        score = float(row["score"])
+    except ValueError:
+        raise ValueError(f"line {line}: score {row['score']!r} is not a number") from None
+    if not 0 <= score <= 1:
+        raise ValueError(f"line {line}: score {score} is outside 0..1")
+    return score
 
 
 def _pearson(a: list[float], b: list[float]) -> float:

@@ -9,13 +9,12 @@ from bot.core.leaderboard import Score, leaderboard
 from bot.core.streaks import local_day
 from bot.daily import DailyQuestions
 from bot.render import Markup, excerpt
-from bot.replies import Button, Reply
+from bot.replies import DAILY, Reply
 from storage import Database
 from storage.attempts import answers_in_chat
 
 SHOWN = 10
 MEDALS = ("🥇", "🥈", "🥉")
-DAILY = Button("Daily question", "daily")
 GROUPS_ONLY = (
     "/top is a group leaderboard for the question of the day. Add me to a group, ask the "
     "question of the day there, and members answer by replying to it."

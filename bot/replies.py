@@ -19,6 +19,12 @@ class Button:
     action: str
 
 
+QUIZ = Button("Quiz me", "quiz")
+TOPICS = Button("Topics", "topics")
+DAILY = Button("Daily question", "daily")
+NEXT = Button("Next question", "quiz")
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One answer to the learner: self-contained text parts (joined by a blank line, split

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.core.review import summarize
 from bot.core.selection import Seen
 from bot.render import Markup
-from bot.replies import Button, Reply
+from bot.replies import QUIZ, Button, Reply
 from content import Bank
 from storage import Database
 from storage.cards import get_cards
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from bot.tutor import Learner
 
 REVIEW_NOW = Button("Review now", "quiz")
-QUIZ = Button("Quiz me", "quiz")
 NO_CARDS = (
     "No reviews yet. Every question you answer becomes a review card: I bring it back when "
     "you are about to forget it, sooner when the answer was weak. Start with /quiz."

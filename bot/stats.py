@@ -11,13 +11,11 @@ from bot.core.practice import PracticeCalendar, calendar_start, practice_calenda
 from bot.core.progress import Progress, progress
 from bot.core.streaks import local_day
 from bot.render import Markup
-from bot.replies import Button, Reply
+from bot.replies import QUIZ, Reply
 from content import Bank
 from storage import Database
 from storage.attempts import answers_per_day, scores_by_question
 from storage.learners import get_timezone
-
-QUIZ = Button("Quiz me", "quiz")
 
 
 class Stats:

@@ -22,7 +22,7 @@ from bot.grader import Grader
 from bot.interview import Interviews
 from bot.leaderboard import Leaderboard
 from bot.render import Markup, grade_parts, model_answer, question_text
-from bot.replies import Button, Reply
+from bot.replies import DAILY, NEXT, QUIZ, TOPICS, Button, Reply
 from bot.reviews import Reviews
 from bot.stats import Stats
 from bot.streaks import Streaks
@@ -39,10 +39,6 @@ from storage.pending import (
     set_pending,
 )
 
-QUIZ = Button("Quiz me", "quiz")
-TOPICS = Button("Topics", "topics")
-DAILY = Button("Daily question", "daily")
-NEXT = Button("Next question", "quiz")
 TOPIC_ACTION = "topic:"
 FORGET_YES = Button("Yes, delete everything", "forget:yes")
 FORGET_NO = Button("No, keep it", "forget:no")

@@ -85,3 +85,7 @@ def test_grade_eval_reports_agreement_with_pearson_last(tmp_path):
     assert lines[-1].startswith("pearson=") and float(lines[-1].split("=")[1]) > 0.5
     missing = run("grade-eval", str(tmp_path / "missing.csv"))
     assert missing.returncode == 2 and "cannot evaluate" in missing.stderr
+    with path.open("a") as file:
+        file.write("r1,Why use a list?,short row\n")
+    short = run("grade-eval", str(path))
+    assert short.returncode == 2 and "line 7: fewer than 5 columns" in short.stderr
