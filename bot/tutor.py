@@ -31,6 +31,7 @@ from storage import Database
 from storage.attempts import record_attempt, scores_by_question
 from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
 from storage.pending import (
+    Pending,
     add_hint,
     clear_pending,
     get_pending,
@@ -220,12 +221,10 @@ class Tutor:
         return Reply.of(summary, model, buttons=[[NEXT, same], [dispute_button(attempt_id)]])
 
     async def hint(self, who: Learner) -> Reply:
-        pending = None if who.group else await get_pending(self.db, who.chat_id, who.user_id)
-        if pending is None:
-            return self._nothing_pending()
-        question = self.bank.get(pending.question_id)
-        if question is None:
-            return await self._left_the_bank(who)
+        found = await self._pending_question(who)
+        if isinstance(found, Reply):
+            return found
+        pending, question = found
         ordered = sorted(question.key_points, key=lambda p: -p.weight)
         if pending.hints >= len(ordered):
             return Reply.of(self.m.escape("No more hints: /skip shows the model answer."))
@@ -236,12 +235,10 @@ class Tutor:
         return Reply.of(self.m.escape(text))
 
     async def skip(self, who: Learner) -> Reply:
-        pending = None if who.group else await get_pending(self.db, who.chat_id, who.user_id)
-        if pending is None:
-            return self._nothing_pending()
-        question = self.bank.get(pending.question_id)
-        if question is None:
-            return await self._left_the_bank(who)
+        found = await self._pending_question(who)
+        if isinstance(found, Reply):
+            return found
+        _, question = found
         await clear_pending(self.db, who.chat_id, who.user_id)
         return Reply.of(model_answer(question, self.m), buttons=[[NEXT]])
 
@@ -249,6 +246,17 @@ class Tutor:
         dropped = await clear_pending(self.db, who.chat_id, who.user_id)
         text = "Dropped the question." if dropped else "There was no question to drop."
         return Reply.of(self.m.escape(text), buttons=[[QUIZ]])
+
+    async def _pending_question(self, who: Learner) -> tuple[Pending, Question] | Reply:
+        """The question this private chat is answering, or the reply that explains why
+        there is none (none asked, a group, or the question left the bank)."""
+        pending = None if who.group else await get_pending(self.db, who.chat_id, who.user_id)
+        if pending is None:
+            return self._nothing_pending()
+        question = self.bank.get(pending.question_id)
+        if question is None:
+            return await self._left_the_bank(who)
+        return pending, question
 
     async def _left_the_bank(self, who: Learner) -> Reply:
         """The pending question was removed from the bank since it was asked."""
