@@ -12,13 +12,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from content.model import Bank, Difficulty, KeyPoint, Misconception, Question, Section, Topic
+from content.model import (
+    Bank,
+    Difficulty,
+    KeyPoint,
+    Misconception,
+    Question,
+    Section,
+    Side,
+    Topic,
+)
 
 CONTENT_DIR = Path(__file__).parent
 SLUG = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
 LINK_PREFIXES = ("https://docs.python.org/", "https://peps.python.org/")
 KEY_POINTS_RANGE = (3, 6)
 MISCONCEPTIONS_MAX = 3
+SIDES_RANGE = (2, 6)
 ANSWER_WORDS_RANGE = (50, 150)
 WEIGHT_RANGE = (0.5, 3.0)
 # A question (prompt and its code) and a model answer (text, code, link) each fit in one
@@ -39,6 +49,7 @@ QUESTION_FIELDS = {
     "prompt_code",
     "key_points",
     "misconceptions",
+    "sides",
     "answer",
     "answer_code",
     "follow_up",
@@ -196,7 +207,8 @@ def _question(path: Path, raw: Any, problems: _Problems) -> Question | None:
         size = len(str(raw[field])) + len(str(raw.get(code, "")))
         if size > MAX_PART_CHARACTERS:
             bad(field, f"{field} and {code} have {size} characters; at most {MAX_PART_CHARACTERS}")
-    key_points = tuple(_key_points(raw["key_points"], bad))
+    sides = tuple(_sides(raw.get("sides", []), bad))
+    key_points = tuple(_key_points(raw["key_points"], {s.name for s in sides}, bad))
     misconceptions = tuple(_misconceptions(raw.get("misconceptions", []), bad))
     if problems.items[before:] or section is None or difficulty is None:
         return None
@@ -210,6 +222,7 @@ def _question(path: Path, raw: Any, problems: _Problems) -> Question | None:
         prompt_code=raw.get("prompt_code", "").strip("\n"),
         key_points=key_points,
         misconceptions=misconceptions,
+        sides=sides,
         answer=" ".join(raw["answer"].split()),
         answer_code=raw.get("answer_code", "").strip("\n"),
         follow_up=raw.get("follow_up", "").strip(),
@@ -219,7 +232,28 @@ def _question(path: Path, raw: Any, problems: _Problems) -> Question | None:
     )
 
 
-def _key_points(raw: Any, bad) -> Iterator[KeyPoint]:
+def _sides(raw: Any, bad) -> Iterator[Side]:
+    low, high = SIDES_RANGE
+    if not isinstance(raw, list) or (raw and not low <= len(raw) <= high):
+        bad("sides", f"must be a list of {low}-{high} sides (or left out)")
+        return
+    for index, item in enumerate(raw):
+        field = f"sides[{index}]"
+        if not isinstance(item, dict):
+            bad(field, "must be a table")
+            continue
+        for extra in sorted(item.keys() - {"name", "aliases"}):
+            bad(f"{field}.{extra}", "unknown field")
+        aliases = item.get("aliases", [])
+        if not _text(item.get("name")):
+            bad(f"{field}.name", "needs a non-empty name")
+        elif not isinstance(aliases, list) or not all(_text(a) for a in aliases):
+            bad(f"{field}.aliases", "must be a list of non-empty strings")
+        else:
+            yield Side(item["name"].strip(), tuple(a.strip() for a in aliases))
+
+
+def _key_points(raw: Any, sides: set[str], bad) -> Iterator[KeyPoint]:
     low, high = KEY_POINTS_RANGE
     if not isinstance(raw, list) or not low <= len(raw) <= high:
         bad("key_points", f"must be a list of {low}-{high} key points")
@@ -229,8 +263,12 @@ def _key_points(raw: Any, bad) -> Iterator[KeyPoint]:
         if not isinstance(point, dict):
             bad(field, "must be a table")
             continue
-        for extra in sorted(point.keys() - {"text", "alternatives", "weight"}):
+        for extra in sorted(point.keys() - {"text", "alternatives", "weight", "subject"}):
             bad(f"{field}.{extra}", "unknown field")
+        subject = point.get("subject", "")
+        if subject and subject not in sides:
+            bad(f"{field}.subject", f"must name one of the question's sides {sorted(sides)}")
+            continue
         text = point.get("text")
         if not _text(text):
             bad(f"{field}.text", "empty key point")
@@ -250,6 +288,7 @@ def _key_points(raw: Any, bad) -> Iterator[KeyPoint]:
             text=text.strip(),
             alternatives=tuple(a.strip() for a in alternatives),
             weight=float(weight),
+            subject=subject,
         )
 
 
@@ -262,18 +301,22 @@ def _misconceptions(raw: Any, bad) -> Iterator[Misconception]:
         if not isinstance(item, dict):
             bad(field, "must be a table")
             continue
-        for extra in sorted(item.keys() - {"text", "alternatives", "correction"}):
+        for extra in sorted(item.keys() - {"text", "alternatives", "correction", "counters"}):
             bad(f"{field}.{extra}", "unknown field")
         alternatives = item.get("alternatives", [])
+        counters = item.get("counters", [])
         if not _text(item.get("text")) or not _text(item.get("correction")):
             bad(field, "needs a non-empty text and correction")
         elif not isinstance(alternatives, list) or not all(_text(a) for a in alternatives):
             bad(f"{field}.alternatives", "must be a list of non-empty strings")
+        elif not isinstance(counters, list) or not all(_text(c) for c in counters):
+            bad(f"{field}.counters", "must be a list of correct statements")
         else:
             yield Misconception(
                 text=item["text"].strip(),
                 alternatives=tuple(a.strip() for a in alternatives),
                 correction=item["correction"].strip(),
+                counters=tuple(c.strip() for c in counters),
             )
 
 

@@ -44,6 +44,7 @@ class KeyPoint:
     text: str
     alternatives: tuple[str, ...]
     weight: float = 1.0
+    subject: str = ""
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -52,15 +53,30 @@ class KeyPoint:
 
 @dataclass(frozen=True, slots=True)
 class Misconception:
-    """A common wrong claim the grader flags, with the correction shown to the learner."""
+    """A common wrong claim the grader flags, with the correction shown to the learner, and
+    correct statements near it (`counters`) that must never be flagged as it."""
 
     text: str
     alternatives: tuple[str, ...]
     correction: str
+    counters: tuple[str, ...] = ()
 
     @property
     def phrasings(self) -> tuple[str, ...]:
         return (self.text, *self.alternatives)
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One of the things a comparison question contrasts ("__new__" in "__new__ vs __init__"),
+    with the other names candidates call it; key points about it name it as their subject."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +105,7 @@ class Question:
     prompt_code: str = ""
     answer_code: str = ""
     misconceptions: tuple[Misconception, ...] = ()
+    sides: tuple[Side, ...] = ()
     follow_up: str = ""
     link: str = ""
     python: str = "3.11"
