@@ -26,6 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluation = commands.add_parser("grade-eval", help="measure agreement with human grades")
     evaluation.add_argument("file", type=Path, help="CSV: " + ", ".join(COLUMNS))
+    bands = commands.add_parser("grade-bands", help="measure verdicts against people's bands")
+    bands.add_argument(
+        "file", type=Path, help="CSV: id (question-id:n), band (high/mid/low), answer"
+    )
     return parser
 
 
@@ -41,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         return _grade(args.question, args.answer, as_json=args.json)
     if args.command == "grade-eval":
         return _grade_eval(args.file)
+    if args.command == "grade-bands":
+        return _grade_bands(args.file)
     raise AssertionError(f"unhandled command {args.command}")
 
 
@@ -144,4 +150,17 @@ def _grade_eval(path: Path) -> int:
         print(f"cannot evaluate: {error}", file=sys.stderr)
         return 2
     print(report(agreement))
+    return 0
+
+
+def _grade_bands(path: Path) -> int:
+    from bot.grader.bands import BandReport, grade_banded, read_banded, report
+    from content import load_bank
+
+    try:
+        graded = grade_banded(read_banded(path), load_bank())
+    except (OSError, ValueError) as error:
+        print(f"cannot measure: {error}", file=sys.stderr)
+        return 2
+    print(report(BandReport(tuple(graded))))
     return 0

@@ -33,7 +33,7 @@ def test_no_phrasing_hits_another_key_point(question):
     prepared = GRADER.prepared(question)
     for own, point in enumerate(question.key_points):
         for phrasing in point.phrasings:
-            matches = prepared.point_matches(prepared.matcher.read(phrasing))
+            matches = prepared.point_matches(prepared.vocabulary.read(phrasing))
             for other, match in enumerate(matches):
                 if other != own and match is not None:
                     assert match.coverage < t.HIT_COVERAGE, (

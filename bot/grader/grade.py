@@ -1,4 +1,11 @@
-"""Grade a free-text answer against a question's key points and misconceptions."""
+"""Grade a free-text answer against a question's key points and misconceptions.
+
+Each claim is judged inside one clause of the answer: a key point is earned where a clause
+states it; a key point about one side of a comparison is earned only when the clause speaks of
+that side, and saying it of the other side is a swapped claim; a misconception is flagged only
+where a clause asserts it (not negated, not asked, not reported as a myth, not qualified by a
+build or version that makes it true).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +14,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.grader import thresholds as t
-from bot.grader.matcher import Match, Matcher, Phrase, Reading, best_match, compile_phrase
+from bot.grader.matcher import Match, Phrase, Reading, Vocabulary, capped, clause_matches
 from bot.grader.refusal import NoAnswer, refusal
-from bot.grader.text import analyse
-from content import KeyPoint, Misconception, Question
+from bot.grader.text import analyse, stem
+from content import KeyPoint, Misconception, Question, Side
+
+# Words that report a claim instead of making it: "a common myth is that ...".
+REPORTING = frozenset(
+    stem(word)
+    for word in """myth myths misconception misconceptions mistake mistaken wrong false
+    incorrect untrue misleading misunderstanding contrary belief believe believes people
+    myth folklore""".split()
+)
+# Words that make a general claim true in one setting: "on the free-threaded build",
+# "in benchmarks", "before 3.7", "with one argument".
+QUALIFIERS = frozenset(
+    stem(word)
+    for word in """freethreaded benchmark benchmarks older before prior legacy until
+    argument arguments sometimes""".split()
+)
 
 
 class Verdict(StrEnum):
@@ -56,8 +78,24 @@ class Grade:
 
 
 @dataclass(frozen=True, slots=True)
-class _Target:
+class _Mention:
+    """A side of the comparison named in an answer."""
+
+    side: int
+    start: int
+    end: int
+    clause: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A key point compiled: its phrasings and, for a side's property, which side it is."""
+
+    point: KeyPoint
     phrases: tuple[Phrase, ...]
+    subject: int | None
+    skip: frozenset[str]
+    swapped: Misconception | None
 
 
 class PreparedQuestion:
@@ -69,30 +107,80 @@ class PreparedQuestion:
         misconceptions: tuple[Misconception, ...] = (),
         prompt: str = "",
         rarity: Mapping[str, float] | None = None,
+        sides: tuple[Side, ...] = (),
     ) -> None:
-        self.rarity = rarity
         self.key_points = key_points
         self.misconceptions = misconceptions
         self.prompt = prompt
+        self.sides = sides
+        texts = [p for point in key_points for p in point.phrasings]
+        texts += [p for wrong in misconceptions for p in wrong.phrasings]
+        texts += [name for side in sides for name in side.names]
+        self.vocabulary = Vocabulary(texts)
         self.prompt_stems = frozenset(word.stem for word in analyse(prompt).words)
-        self._points = tuple(self._target(p.phrasings) for p in key_points)
-        self._wrong = tuple(self._target(m.phrasings) for m in misconceptions)
-        every = [ph for target in (*self._points, *self._wrong) for ph in target.phrases]
-        self.matcher = Matcher(every)
+        self._side_names = tuple(self._names(side) for side in sides)
+        self._points = tuple(self._point(point, rarity) for point in key_points)
+        self._wrong = tuple(self._phrases(m.phrasings, rarity) for m in misconceptions)
 
     @classmethod
     def of(cls, question: Question, rarity: Mapping[str, float] | None = None) -> PreparedQuestion:
-        return cls(question.key_points, question.misconceptions, question.prompt, rarity)
+        return cls(
+            question.key_points, question.misconceptions, question.prompt, rarity, question.sides
+        )
 
-    def _target(self, phrasings: tuple[str, ...]) -> _Target:
-        compiled = (compile_phrase(text, self.prompt_stems, self.rarity) for text in phrasings)
-        return _Target(tuple(phrase for phrase in compiled if phrase))
+    def _phrases(self, phrasings, rarity) -> tuple[Phrase, ...]:
+        compiled = (self.vocabulary.phrase(p, self.prompt_stems, rarity) for p in phrasings)
+        return tuple(phrase for phrase in compiled if phrase)
+
+    def _names(self, side: Side) -> tuple[tuple[str, ...], ...]:
+        names = (tuple(w.stem for w in self.vocabulary.words(name)[1]) for name in side.names)
+        return tuple(name for name in names if name)
+
+    def _point(self, point: KeyPoint, rarity) -> _Point:
+        phrases = self._phrases(point.phrasings, rarity)
+        subject = self._subject(point)
+        if subject is None:
+            return _Point(point, phrases, None, frozenset(), None)
+        skip = frozenset(stem for name in self._side_names[subject] for stem in name)
+        names = [side.name for side in self.sides]
+        others = ", ".join(name for index, name in enumerate(names) if index != subject)
+        swapped = Misconception(
+            text=f"Says of {others} what holds for {names[subject]}",
+            alternatives=(),
+            correction=point.text,
+        )
+        return _Point(point, phrases, subject, skip, swapped)
+
+    def _subject(self, point: KeyPoint) -> int | None:
+        """The side a key point is about: the one it names as subject, or the only side its
+        text mentions."""
+        if point.subject:
+            return next(i for i, side in enumerate(self.sides) if side.name == point.subject)
+        reading = self.vocabulary.read(point.text)
+        named = {mention.side for mention in self._mentions(reading)}
+        return named.pop() if len(named) == 1 else None
+
+    def _mentions(self, reading: Reading) -> list[_Mention]:
+        mentions = []
+        words = reading.words
+        for side, names in enumerate(self._side_names):
+            for name in names:
+                for position in reading.positions.get(name[0], ()):
+                    run = words[position : position + len(name)]
+                    if (
+                        tuple(word.stem for word in run) == name
+                        and len({word.clause for word in run}) == 1
+                        and not run[0].negated
+                    ):
+                        mentions.append(_Mention(side, run[0].start, run[-1].end, run[0].clause))
+        return mentions
 
     def point_matches(self, reading: Reading) -> list[Match | None]:
-        return [best_match(target.phrases, reading) for target in self._points]
+        mentions = self._mentions(reading) if self.sides else []
+        return [self._best_point_match(point, reading, mentions)[0] for point in self._points]
 
     def grade(self, answer: str) -> Grade:
-        return self.grade_reading(answer, self.matcher.read(answer))
+        return self.grade_reading(answer, self.vocabulary.read(answer))
 
     def grade_reading(self, answer: str, reading: Reading) -> Grade:
         refusal = self._refusal(answer, reading)
@@ -101,34 +189,97 @@ class PreparedQuestion:
                 PointResult(point, Coverage.MISSED, 0.0, "", "") for point in self.key_points
             )
             return Grade(0, Verdict.NO_ANSWER, missed, tip=tip(missed), no_answer=refusal)
-        wrong_matches = [
-            (wrong, match)
-            for wrong, target in zip(self.misconceptions, self._wrong, strict=True)
-            if (match := best_match(target.phrases, reading))
-            and match.coverage >= t.MISCONCEPTION_COVERAGE
-        ]
+        wrong_matches = []
+        for wrong, phrases in zip(self.misconceptions, self._wrong, strict=True):
+            match = self._asserted(phrases, reading)
+            if match:
+                wrong_matches.append((wrong, match))
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
-        results = tuple(
-            _point_result(point, _unless_wrong(match, wrong_words))
-            for point, match in zip(self.key_points, self.point_matches(reading), strict=True)
-        )
+        mentions = self._mentions(reading) if self.sides else []
+        results = []
+        for point in self._points:
+            match, swapped = self._best_point_match(point, reading, mentions)
+            results.append(_point_result(point.point, _unless_wrong(match, wrong_words)))
+            if swapped and point.swapped:
+                wrong_matches.append((point.swapped, swapped))
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
-        score = self._score(results)
-        score = max(0, score - t.MISCONCEPTION_PENALTY * len(found))
-        return Grade(score, verdict(score), results, found, tip(results))
+        score = score_of(tuple(results), len(found))
+        return Grade(score, verdict(score), tuple(results), found, tip(tuple(results)))
 
-    def _score(self, results: tuple[PointResult, ...]) -> int:
-        total = sum(r.point.weight for r in results)
-        earned = sum(r.point.weight * _credit(r.coverage) for r in results)
-        return round(100 * earned / total) if total else 0
+    def _best_point_match(
+        self, point: _Point, reading: Reading, mentions: list[_Mention]
+    ) -> tuple[Match | None, Match | None]:
+        """The best clause stating the point, and a clause stating it of the wrong side."""
+        best: Match | None = None
+        swapped: Match | None = None
+        for phrase in point.phrases:
+            for match in clause_matches(phrase, reading, point.skip):
+                needed = min(len(match.phrase.stems), t.MIN_WORDS_FOUND)
+                if point.subject is not None:
+                    side = _governing(match, mentions)
+                    if side == point.subject:
+                        needed = 1
+                    elif side is not None:
+                        named = {m.side for m in mentions if m.clause == match.clause}
+                        if point.subject not in named and match.coverage >= t.HIT_COVERAGE:
+                            swapped = swapped or match
+                        continue
+                match = capped(match, needed)
+                if best is None or match.coverage > best.coverage:
+                    best = match
+        return best, swapped
+
+    def _asserted(self, phrases: tuple[Phrase, ...], reading: Reading) -> Match | None:
+        """A clause that asserts one of a misconception's phrasings, if any does."""
+        for phrase in phrases:
+            needed = min(len(phrase.stems), t.MIN_WORDS_FOUND)
+            for match in clause_matches(phrase, reading):
+                if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
+                    continue
+                if self._asserts(phrase, match, reading):
+                    return match
+        return None
+
+    @staticmethod
+    def _asserts(phrase: Phrase, match: Match, reading: Reading) -> bool:
+        clause = match.clause
+        text = reading.text
+        if clause in text.questions:
+            return False
+        if not phrase.negated and clause in text.negated_clauses:
+            return False
+        own = set(phrase.stems)
+        return not any(
+            word.clause == clause
+            and word.stem not in own
+            and (word.stem in REPORTING or word.stem in QUALIFIERS or _is_version(word.text))
+            for word in reading.words
+        )
 
     def _refusal(self, answer: str, reading: Reading) -> NoAnswer | None:
         normal = reading.text.normal
         return refusal(
-            answer, normal, reading.stems, self.prompt, self.prompt_stems, self.matcher.stems
+            answer, normal, reading.stems, self.prompt, self.prompt_stems, self.vocabulary.stems
         )
+
+
+def _is_version(text: str) -> bool:
+    """A Python version in a clause ("since 3.12", "before 3.7") makes it a dated claim."""
+    return text[:2] in ("2.", "3.") and text.replace(".", "").isdigit()
+
+
+def _governing(match: Match, mentions: list[_Mention]) -> int | None:
+    """The side a clause's claim is about: the nearest side named before the claim's words,
+    or, when none is, the nearest after them; None when the clause names no side."""
+    first, last = match.words[0].start, match.words[-1].end
+    in_clause = [m for m in mentions if m.clause == match.clause]
+    before = [m for m in in_clause if m.end <= first]
+    if before:
+        return max(before, key=lambda m: m.end).side
+    after = [m for m in in_clause if m.start >= last]
+    return min(after, key=lambda m: m.start).side if after else None
 
 
 def _unless_wrong(match: Match | None, wrong_words: set[int]) -> Match | None:
@@ -144,7 +295,7 @@ def _point_result(point: KeyPoint, match: Match | None) -> PointResult:
         closeness = match.coverage if match else 0.0
         return PointResult(point, Coverage.MISSED, closeness, "", "")
     coverage = Coverage.HIT if match.coverage >= t.HIT_COVERAGE else Coverage.PARTIAL
-    evidence = " … ".join(word.text for word in match.words)
+    evidence = " … ".join(dict.fromkeys(word.text for word in match.words))
     return PointResult(point, coverage, match.coverage, evidence, match.phrase.text)
 
 
@@ -154,6 +305,20 @@ def _evidence(reading: Reading, match: Match) -> str:
 
 def _credit(coverage: Coverage) -> float:
     return {Coverage.HIT: 1.0, Coverage.PARTIAL: t.PARTIAL_CREDIT, Coverage.MISSED: 0.0}[coverage]
+
+
+def score_of(results: tuple[PointResult, ...], wrong_claims: int) -> int:
+    """The score: the weighted share of the key points earned, on the curve fitted to
+    interviewers' bands, less a penalty per wrong claim (a wrong claim keeps a score out of the
+    strong band)."""
+    total = sum(r.point.weight for r in results)
+    if not total:
+        return 0
+    share = sum(r.point.weight * _credit(r.coverage) for r in results) / total
+    score = 100 * share**t.SCORE_CURVE
+    if wrong_claims:
+        score = min(score - t.MISCONCEPTION_PENALTY * wrong_claims, t.STRONG_FROM - 1)
+    return max(0, round(score))
 
 
 def verdict(score: int) -> Verdict:

@@ -1,20 +1,20 @@
-"""Phrase matching: find a phrasing's content words close together in an answer.
+"""Phrase matching: find a phrasing's content words together in one clause of an answer.
 
-A question's phrasings are compiled once into a `Matcher`; each answer is read once into a
-`Reading` (its words mapped onto the question's vocabulary, typos included), and every
-phrasing is then located in it with a sliding window over word positions.
+A question's phrasings share one `Vocabulary`; each answer is read once into a `Reading` (its
+words mapped onto that vocabulary: compounds split, typos corrected), and every phrasing is then
+located clause by clause with a sliding window over word positions.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
 from bot.grader import thresholds as t
-from bot.grader.text import Analysed, Word, analyse
+from bot.grader.text import Analysed, Word, analyse, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +33,12 @@ class Phrase:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Where a phrase stands in an answer and how much of it was found."""
+    """Where a phrase stands in one clause of an answer and how much of it was found."""
 
     phrase: Phrase
     coverage: float
     words: tuple[Word, ...]
+    clause: int = -1
 
 
 NO_WORDS: tuple[Word, ...] = ()
@@ -48,87 +49,118 @@ class Reading:
     """An answer read against one question's vocabulary."""
 
     text: Analysed
-    stems: tuple[str, ...]
+    words: tuple[Word, ...]
     positions: dict[str, list[int]]
 
-
-def compile_phrase(
-    text: str, prompt_stems: frozenset[str], rarity: Mapping[str, float] | None = None
-) -> Phrase | None:
-    """Compile a phrasing; None when it has no content words. A word weighs its `rarity`
-    (1 when unknown), halved when the prompt already says it."""
-    words = analyse(text).words
-    weights: dict[str, float] = {}
-    for word in words:
-        weight = rarity.get(word.stem, 1.0) if rarity else 1.0
-        weight *= t.PROMPT_WORD_WEIGHT if word.stem in prompt_stems else 1.0
-        weights[word.stem] = max(weights.get(word.stem, 0.0), weight)
-    if not weights:
-        return None
-    return Phrase(
-        text=text,
-        stems=tuple(weights),
-        weights=tuple(weights.values()),
-        negated=any(word.negated for word in words),
-    )
+    @property
+    def stems(self) -> tuple[str, ...]:
+        return tuple(word.stem for word in self.words)
 
 
-class Matcher:
-    """The vocabulary of a set of phrasings, for reading answers with typos."""
+class Vocabulary:
+    """The words of a question's phrasings, for reading answers and phrasings alike: a compound
+    of two vocabulary words is split ("ordereddict" -> "ordered dict"), and an unknown word is
+    mapped to the closest vocabulary word when it is a typo of one."""
 
-    def __init__(self, phrases: Iterable[Phrase]) -> None:
-        words = [word for phrase in phrases for word in analyse(phrase.text).words]
+    def __init__(self, texts: Iterable[str]) -> None:
+        words = [word for text in texts for word in analyse(text).words]
         self.stems = frozenset(word.stem for word in words)
-        self._word_stem = {word.text: word.stem for word in words}
+        self._word_stem = {word.text: word.stem for word in words if word.text.isalpha()}
         self._words = [word for word in self._word_stem if len(word) >= t.TYPO_MIN_LENGTH]
+        self._mapped: dict[str, tuple[str, ...]] = {}
+
+    def words(self, text: str) -> tuple[Analysed, tuple[Word, ...]]:
+        analysed = analyse(text)
+        words: list[Word] = []
+        for word in analysed.words:
+            stems = self._mapped.get(word.text)
+            if stems is None:
+                stems = self._mapped[word.text] = self._map(word)
+            words += [replace(word, stem=mapped) for mapped in stems] if stems else [word]
+        return analysed, tuple(words)
 
     def read(self, answer: str) -> Reading:
-        text = analyse(answer)
-        mapped: dict[str, str] = {}
-        stems = []
+        analysed, words = self.words(answer)
         positions: dict[str, list[int]] = defaultdict(list)
-        for index, word in enumerate(text.words):
-            stem = mapped.get(word.text)
-            if stem is None:
-                stem = mapped[word.text] = self._map(word)
-            stems.append(stem)
-            positions[stem].append(index)
-        return Reading(text, tuple(stems), positions)
+        for index, word in enumerate(words):
+            positions[word.stem].append(index)
+        return Reading(analysed, words, positions)
 
-    def _map(self, word: Word) -> str:
-        """The question's stem for this word: itself, or the closest vocabulary word."""
+    def phrase(
+        self, text: str, prompt_stems: frozenset[str], rarity: Mapping[str, float] | None = None
+    ) -> Phrase | None:
+        """Compile a phrasing; None when it has no content words. A word weighs its `rarity`
+        (1 when unknown), less when the prompt already says it."""
+        _, words = self.words(text)
+        weights: dict[str, float] = {}
+        for word in words:
+            weight = rarity.get(word.stem, 1.0) if rarity else 1.0
+            weight *= t.PROMPT_WORD_WEIGHT if word.stem in prompt_stems else 1.0
+            weights[word.stem] = max(weights.get(word.stem, 0.0), weight)
+        if not weights:
+            return None
+        return Phrase(
+            text=text,
+            stems=tuple(weights),
+            weights=tuple(weights.values()),
+            negated=any(word.negated for word in words),
+        )
+
+    def _map(self, word: Word) -> tuple[str, ...]:
+        """The vocabulary stems for this word: a compound's two parts, the closest vocabulary
+        word for a typo, or () to keep the word as it is."""
+        split = self._split(word.text)
+        if split:
+            return split
         if word.stem in self.stems or len(word.text) < t.TYPO_MIN_LENGTH or not self._words:
-            return word.stem
+            return ()
         long_word = len(word.text) >= t.TYPO_LONG_FROM
         cutoff = t.TYPO_RATIO_LONG if long_word else t.TYPO_RATIO_SHORT
         best = process.extractOne(word.text, self._words, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return self._word_stem[best[0]] if best else word.stem
+        return (self._word_stem[best[0]],) if best else ()
+
+    def _split(self, text: str) -> tuple[str, ...]:
+        if len(text) < 2 * t.COMPOUND_PART_LENGTH or not text.isalpha():
+            return ()
+        for cut in range(t.COMPOUND_PART_LENGTH, len(text) - t.COMPOUND_PART_LENGTH + 1):
+            first, second = stem(text[:cut]), stem(text[cut:])
+            if first in self.stems and second in self.stems:
+                return first, second
+        return ()
 
 
-def locate(phrase: Phrase, reading: Reading) -> Match:
-    """The densest window of the answer holding the phrase's words, with matching polarity."""
-    words = reading.text.words
-    events: list[tuple[int, int]] = []
-    for index, stem in enumerate(phrase.stems):
-        for position in reading.positions.get(stem, ()):
+def clause_matches(phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset()):
+    """The densest window of each clause holding the phrase's words (but those in `skip`),
+    with matching polarity: one Match per clause that holds any of them."""
+    words = reading.words
+    wanted = [index for index, stem in enumerate(phrase.stems) if stem not in skip]
+    by_clause: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for index in wanted:
+        for position in reading.positions.get(phrase.stems[index], ()):
             if phrase.negated or not words[position].negated:
-                events.append((position, index))
-    if not events:
-        return Match(phrase, 0.0, NO_WORDS)
+                by_clause[words[position].clause].append((position, index))
+    total = sum(phrase.weights[index] for index in wanted)
+    for clause, events in by_clause.items():
+        found = _densest(phrase, events, words)
+        if phrase.negated and not any(word.negated for word in found):
+            continue
+        weight = sum(phrase.weights[phrase.stems.index(word.stem)] for word in found)
+        yield Match(phrase, weight / total if total else 0.0, found, clause)
+
+
+def _densest(phrase: Phrase, events: list[tuple[int, int]], words) -> tuple[Word, ...]:
+    """The words of the window that holds the most phrase weight within WINDOW_SLACK."""
     events.sort()
     width = len(phrase.stems) + t.WINDOW_SLACK
     counts = [0] * len(phrase.stems)
-    covered = 0.0
-    best_weight, best_range = 0.0, (0, 0)
+    covered = best_weight = 0.0
+    best_range = (0, 0)
     left = 0
     for right, (position, index) in enumerate(events):
         if counts[index] == 0:
             covered += phrase.weights[index]
         counts[index] += 1
-        while (
-            position - events[left][0] >= width
-            or words[events[left][0]].sentence != words[position].sentence
-        ):
+        while position - events[left][0] >= width:
             gone = events[left][1]
             counts[gone] -= 1
             if counts[gone] == 0:
@@ -136,27 +168,18 @@ def locate(phrase: Phrase, reading: Reading) -> Match:
             left += 1
         if covered > best_weight + 1e-9:
             best_weight, best_range = covered, (left, right + 1)
-    window = events[best_range[0] : best_range[1]]
     seen: set[int] = set()
     found = []
-    for position, index in window:
+    for position, index in events[best_range[0] : best_range[1]]:
         if index not in seen:
             seen.add(index)
             found.append(words[position])
-    if phrase.negated and not any(word.negated for word in found):
-        return Match(phrase, 0.0, NO_WORDS)
     found.sort(key=lambda word: word.start)
-    coverage = best_weight / phrase.total
-    if len(found) < min(len(phrase.stems), t.MIN_WORDS_FOUND):
-        coverage = min(coverage, t.ONE_WORD_COVERAGE)
-    return Match(phrase, coverage, tuple(found))
+    return tuple(found)
 
 
-def best_match(phrases: Iterable[Phrase], reading: Reading) -> Match | None:
-    """The phrasing with the highest coverage (the first on ties)."""
-    best: Match | None = None
-    for phrase in phrases:
-        match = locate(phrase, reading)
-        if best is None or match.coverage > best.coverage:
-            best = match
-    return best
+def capped(match: Match, words_needed: int) -> Match:
+    """One word alone never stands for a phrasing of several."""
+    if len(match.words) < words_needed:
+        return replace(match, coverage=min(match.coverage, t.ONE_WORD_COVERAGE))
+    return match

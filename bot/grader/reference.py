@@ -16,7 +16,7 @@ from rapidfuzz.utils import default_process
 from bot.grader import thresholds as t
 from bot.grader.grade import Grade, PreparedQuestion, verdict
 from bot.grader.matcher import Reading
-from bot.grader.text import analyse, normalise
+from bot.grader.text import analyse, normalise, stem
 from content import KeyPoint
 
 CLAUSE_SPLIT = re.compile(r"(?<=[.;!?])\s+|\s*;\s*|\n+")
@@ -52,7 +52,7 @@ class ReferenceGrader:
         self._normal = normalise(reference)
 
     def grade(self, answer: str) -> Grade:
-        reading = self.prepared.matcher.read(answer)
+        reading = self.prepared.vocabulary.read(answer)
         grade = self.prepared.grade_reading(answer, reading)
         if grade.no_answer or not self._stems:
             return grade
@@ -71,9 +71,9 @@ class ReferenceGrader:
         text = reading.text.normal
         parts = []
         end = 0
-        for word, stem in zip(reading.text.words, reading.stems, strict=True):
-            if stem != word.stem:
-                parts += (text[end : word.start], self._spelling.get(stem, word.text))
+        for word in reading.words:
+            if word.start >= end and word.text.isalpha() and word.stem != stem(word.text):
+                parts += (text[end : word.start], self._spelling.get(word.stem, word.text))
                 end = word.end
         return "".join(parts) + text[end:]
 

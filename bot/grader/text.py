@@ -1,70 +1,42 @@
-"""Turn free text into content words: normalised, stemmed, with negation marked."""
+"""Turn free text into content words: normalised, stemmed, read through the domain's concept
+vocabulary, each word marked with its clause and whether a negation governs it."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
 from bot.grader.thresholds import NEGATION_SCOPE
+from bot.grader.vocabulary import CONCEPTS, SHORTHAND
 
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for
+    being below between both by can could did do does doing down during each few for
     from further had has have having he her here hers herself him himself his how i if
     in into is it its itself just let lets like me more most my myself of off on once or
     other ought our ours ourselves out over own same she should so some such than that
     the their theirs them themselves then there these they this those through to too
-    under until up very was we were what when where which while who whom why will with
+    under until up very was we were what when where which who whom why will with
     would you your yours yourself yourselves also may might must shall us etc eg ie via
-    get gets got using use used uses""".split()
+    get gets got using use used uses vs versus basically simply really""".split()
 )
 # "none" is left out: in answers about Python it is mostly the value None ("default to None").
-NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "neither", "nor"})
-# Chat shorthand, spelled out so that "genexp" meets "generator expression". Applied to
-# phrasings and answers alike, so a key point may use either form.
-SHORTHAND = {
-    "genexp": "generator expression",
-    "genexps": "generator expressions",
-    "listcomp": "list comprehension",
-    "listcomps": "list comprehensions",
-    "func": "function",
-    "funcs": "functions",
-    "fn": "function",
-    "arg": "argument",
-    "args": "arguments",
-    "param": "parameter",
-    "params": "parameters",
-    "attr": "attribute",
-    "attrs": "attributes",
-    "obj": "object",
-    "objs": "objects",
-    "db": "database",
-    "dbs": "databases",
-    "impl": "implementation",
-    "exc": "exception",
-    "perf": "performance",
-    "mem": "memory",
-    "auth": "authentication",
-    "req": "request",
-    "reqs": "requests",
-    "resp": "response",
-    "msg": "message",
-    "msgs": "messages",
-    "thru": "through",
-    "w/o": "without",
-    "b/c": "because",
-    "bc": "because",
-    "cuz": "because",
-    "tho": "though",
-    "u": "you",
-    "ur": "your",
-}
+NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "neither", "nor", "unlike"})
+# Words after which a negation does not deny what follows ("not only X but also Y").
+NEGATION_UNDONE = frozenset({"only", "just", "merely", "necessarily"})
+# Words that start a new clause: a claim never spans them.
+CLAUSE_WORDS = frozenset({"but", "whereas", "however", "although", "though", "while", "whilst"})
+# Punctuation that ends a negation's scope; "." ";" "!" "?" and new lines also end the clause.
+SCOPE_BREAKS = frozenset(",:()[]{}")
+CLAUSE_ENDS = frozenset(".;!?")
+# Phrases that deny what follows them, rewritten to a plain "not".
+NEGATING_PHRASES = re.compile(
+    r"\b(instead of|rather than|as opposed to|no longer|not anymore|in place of|fails to)\b"
+)
 SHORTHAND_WORD = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w/])")
-CLAUSE_BREAKS = frozenset(".,;:!?()[]{}")
-SENTENCE_ENDS = frozenset(".!?")
 CONTRACTIONS = (
     (re.compile(r"\bcan[’']t\b"), "can not"),
     (re.compile(r"\bwon[’']t\b"), "will not"),
@@ -79,7 +51,10 @@ CONTRACTIONS = (
 CODE_FENCE = re.compile(r"```[a-zA-Z0-9_+-]*")
 IO = re.compile(r"\bi/o\b")
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
-TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+|[.,;:!?()\[\]{}]")
+# A bullet or numbered item at the start of a line, or an arrow between claims.
+BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+", re.MULTILINE)
+TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+|[.,;:!?()\[\]{}]|\n")
+LONGEST_CONCEPT = 5
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -90,6 +65,9 @@ class Analysed:
 
     normal: str
     words: tuple[Word, ...]
+    # Clauses that end in a question mark, and clauses in which a negation stands.
+    questions: frozenset[int] = frozenset()
+    negated_clauses: frozenset[int] = frozenset()
 
     def span(self, first: Word, last: Word) -> str:
         return self.normal[first.start : last.end]
@@ -97,14 +75,17 @@ class Analysed:
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One content word of a text: its normal form, stem, negation, and where it stands."""
+    """One content word of a text: its normal form, stem, negation, and where it stands.
+
+    A concept wording of several words ("cpu heavy") becomes its canonical words, which share
+    the wording's place in the text."""
 
     text: str
     stem: str
     negated: bool
     start: int
     end: int
-    sentence: int = 0
+    clause: int = 0
 
 
 @lru_cache(maxsize=65536)
@@ -113,36 +94,91 @@ def stem(word: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Lower-case text with code fences, backticks and contractions resolved."""
+    """Lower-case text with code fences, backticks, bullets, contractions and shorthand
+    resolved."""
     text = CODE_FENCE.sub(" ", text).replace("`", " ")
+    text = BULLET.sub("\n", text)
     text = IO.sub("io", CAMEL.sub(" ", text).casefold())
     for pattern, replacement in CONTRACTIONS:
         text = pattern.sub(replacement, text)
+    text = NEGATING_PHRASES.sub("not", text)
     return SHORTHAND_WORD.sub(lambda match: SHORTHAND[match.group()], text)
 
 
+def _tokens(text: str) -> list[str]:
+    return [token.group() for token in TOKEN.finditer(normalise(text))]
+
+
+@cache
+def concept_table() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each wording of a concept, as a tuple of stems, to the canonical wording's stems."""
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for canonical, wordings in CONCEPTS.items():
+        target = tuple(stem(token) for token in _tokens(canonical))
+        for wording in (canonical, *wordings):
+            table[tuple(stem(token) for token in _tokens(wording))] = target
+    return table
+
+
 def analyse(text: str) -> Analysed:
-    """The words that carry meaning, in order, each marked if a negation governs it."""
+    """The words that carry meaning, in order, each marked with its clause and whether a
+    negation governs it."""
     normal = normalise(text)
+    tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(normal)]
+    table = concept_table()
     words: list[Word] = []
-    scope = sentence = last_end = 0
-    for match in TOKEN.finditer(normal):
-        token = match.group()
-        if "\n" in normal[last_end : match.start()]:
-            sentence += 1
-        last_end = match.end()
-        if token in SENTENCE_ENDS and normal[match.end() : match.end() + 1] in ("", " ", "\n"):
-            sentence += 1
-        if token in CLAUSE_BREAKS and token != ".":
+    questions: set[int] = set()
+    negated: set[int] = set()
+    scope = clause = 0
+    index = 0
+    while index < len(tokens):
+        token, start, end = tokens[index]
+        index += 1
+        if token == "\n" or (
+            token in CLAUSE_ENDS and normal[end : end + 1] in ("", " ", "\n", "\t")
+        ):
+            if token == "?":
+                questions.add(clause)
+            clause += 1
             scope = 0
             continue
-        if token in NEGATIONS:
-            scope = NEGATION_SCOPE
+        if token in CLAUSE_WORDS:
+            clause += 1
+            scope = 0
             continue
-        if token == "." or token in STOP_WORDS:
-            if token == ".":
-                scope = 0
+        if token in SCOPE_BREAKS or token in CLAUSE_ENDS:
+            scope = 0
             continue
-        words.append(Word(token, stem(token), scope > 0, match.start(), match.end(), sentence))
+        found = _concept(tokens, index - 1, table)
+        if found:
+            length, stems = found
+            end = tokens[index - 2 + length][2]
+            for concept_stem in stems:
+                words.append(Word(normal[start:end], concept_stem, scope > 0, start, end, clause))
+            index += length - 1
+        elif token in NEGATIONS:
+            undone = index < len(tokens) and tokens[index][0] in NEGATION_UNDONE
+            scope = 0 if undone else NEGATION_SCOPE
+            if not undone:
+                negated.add(clause)
+            continue
+        elif token not in STOP_WORDS:
+            words.append(Word(token, stem(token), scope > 0, start, end, clause))
+        else:
+            continue
         scope = max(scope - 1, 0)
-    return Analysed(normal, tuple(words))
+    return Analysed(normal, tuple(words), frozenset(questions), frozenset(negated))
+
+
+def _concept(
+    tokens: list[tuple[str, int, int]], at: int, table: dict[tuple[str, ...], tuple[str, ...]]
+) -> tuple[int, tuple[str, ...]] | None:
+    """The longest concept wording starting at token `at`: its length and canonical stems."""
+    for length in range(min(LONGEST_CONCEPT, len(tokens) - at), 0, -1):
+        run = tokens[at : at + length]
+        if any(not token[0][0].isalnum() for token in run):
+            continue
+        target = table.get(tuple(stem(token[0]) for token in run))
+        if target is not None:
+            return length, target
+    return None

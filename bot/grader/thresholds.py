@@ -41,8 +41,8 @@ TYPO_RATIO_SHORT = 80
 TYPO_RATIO_LONG = 85
 TYPO_LONG_FROM = 7
 
-# Matched words must stand close together: a window of the phrase's length plus this many
-# content words. Six allows a clause of filler between the terms, not a scattered page.
+# Matched words must stand close together in one clause: a window of the phrase's length plus
+# this many content words. Six allows filler between the terms, not a scattered page.
 WINDOW_SLACK = 6
 
 # One word alone never stands for a phrasing of several: with rare words weighing more, a
@@ -54,9 +54,19 @@ ONE_WORD_COVERAGE = 0.45
 # A negation word governs the next few words of its clause ("is not released during io").
 NEGATION_SCOPE = 4
 
-# Verdict bands on the 0-100 score.
+# A word of at least twice this many letters that is two vocabulary words run together
+# ("ordereddict", "threadpool") is read as those two; shorter parts split too eagerly.
+COMPOUND_PART_LENGTH = 3
+
+# The score is 100 * share ** SCORE_CURVE, where share is the weighted share of the key points
+# earned. Interviewers give an answer that states the central idea correctly a partial grade
+# even when it leaves most points out: a curve under 1 lifts small shares more than large ones.
+SCORE_CURVE = 0.7
+
+# Verdict bands on the 0-100 score: strong (an interviewer's pass), partial, weak (a fail).
+# They are the bands interviewers gave the blind evaluation answers: 70+, 30-69, under 30.
 STRONG_FROM = 70
-PARTIAL_FROM = 40
+PARTIAL_FROM = 30
 
 # Reference-only grading (no curated key points): score = 100 * min(1, RECALL_WEIGHT * recall +
 # SIMILARITY_WEIGHT * similarity). Recall is the share of the words the reference adds to the
