@@ -10,7 +10,7 @@ build or version that makes it true).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.grader import thresholds as t
@@ -96,6 +96,7 @@ class _Point:
     subject: int | None
     skip: frozenset[str]
     swapped: Misconception | None
+    denied: Misconception
 
 
 class PreparedQuestion:
@@ -138,9 +139,12 @@ class PreparedQuestion:
 
     def _point(self, point: KeyPoint, rarity) -> _Point:
         phrases = self._phrases(point.phrasings, rarity)
+        denied = Misconception(
+            text=f"Denies that {_lower_first(point.text)}", alternatives=(), correction=point.text
+        )
         subject = self._subject(point)
         if subject is None:
-            return _Point(point, phrases, None, frozenset(), None)
+            return _Point(point, phrases, None, frozenset(), None, denied)
         skip = frozenset(stem for name in self._side_names[subject] for stem in name)
         names = [side.name for side in self.sides]
         others = ", ".join(name for index, name in enumerate(names) if index != subject)
@@ -149,7 +153,7 @@ class PreparedQuestion:
             alternatives=(),
             correction=point.text,
         )
-        return _Point(point, phrases, subject, skip, swapped)
+        return _Point(point, phrases, subject, skip, swapped, denied)
 
     def _subject(self, point: KeyPoint) -> int | None:
         """The side a key point is about: the one it names as subject, or the only side its
@@ -199,9 +203,15 @@ class PreparedQuestion:
         results = []
         for point in self._points:
             match, swapped = self._best_point_match(point, reading, mentions)
-            results.append(_point_result(point.point, _unless_wrong(match, wrong_words)))
+            result = _point_result(point.point, _unless_wrong(match, wrong_words))
+            results.append(result)
             if swapped and point.swapped:
                 wrong_matches.append((point.swapped, swapped))
+            elif result.coverage is not Coverage.HIT:
+                denial = self._denial(point, reading)
+                if denial:
+                    results[-1] = _point_result(point.point, None)
+                    wrong_matches.append((point.denied, denial))
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
@@ -226,10 +236,22 @@ class PreparedQuestion:
                         if point.subject not in named and match.coverage >= t.HIT_COVERAGE:
                             swapped = swapped or match
                         continue
-                match = capped(match, needed)
+                match = _listed(capped(match, needed), reading)
                 if best is None or match.coverage > best.coverage:
                     best = match
         return best, swapped
+
+    def _denial(self, point: _Point, reading: Reading) -> Match | None:
+        """A clause that states the point's words with the opposite polarity: the key fact
+        negated ("a context manager can not suppress the exception")."""
+        for phrase in point.phrases:
+            for match in clause_matches(phrase, reading, point.skip, polarity=False):
+                if len(match.words) < t.MIN_WORDS_FOUND or match.coverage < t.HIT_COVERAGE:
+                    continue
+                negated = any(word.negated for word in match.words)
+                if negated != phrase.negated and match.clause not in reading.text.questions:
+                    return match
+        return None
 
     def _asserted(self, phrases: tuple[Phrase, ...], reading: Reading) -> Match | None:
         """A clause that asserts one of a misconception's phrasings, if any does."""
@@ -263,6 +285,33 @@ class PreparedQuestion:
         return refusal(
             answer, normal, reading.stems, self.prompt, self.prompt_stems, self.vocabulary.stems
         )
+
+
+def _listed(match: Match, reading: Reading) -> Match:
+    """A point whose words stand in a list of terms ("request, response, layers, the onion
+    model") is named, not stated: at most LISTED_COVERAGE."""
+    if not match.words:
+        return match
+    span = reading.text.normal[match.words[0].start : match.words[-1].end]
+    if span.count(",") < t.LIST_ITEMS_SPANNED and not _in_term_list(match, reading):
+        return match
+    return replace(match, coverage=min(match.coverage, t.LISTED_COVERAGE))
+
+
+def _in_term_list(match: Match, reading: Reading) -> bool:
+    """Whether the match lies in a run of LIST_RUN or more comma-separated items of at most
+    LIST_ITEM_WORDS content words each."""
+    normal = reading.text.normal
+    start, end = match.words[0].start, match.words[-1].end
+    left = max(normal.rfind(mark, 0, start) for mark in ".;:\n")
+    right = min((i for mark in ".;\n" if (i := normal.find(mark, end)) >= 0), default=len(normal))
+    items = normal[left + 1 : right].split(",")
+    short = [len(analyse(item).words) <= t.LIST_ITEM_WORDS for item in items]
+    return len(items) >= t.LIST_RUN and sum(short) >= t.LIST_RUN and sum(short) * 2 > len(items)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _is_version(text: str) -> bool:

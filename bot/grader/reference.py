@@ -3,7 +3,8 @@
 The reference's clauses become key points, so the learner still sees which parts were
 covered. The score adds two signals: recall, the share of the words the reference adds to the
 question that the answer uses (a related form such as "reuse" for "reusability" earns partial
-credit), and rapidfuzz's token-set similarity of the two texts, which sees phrasing.
+credit), and rapidfuzz's token-set similarity of the two texts, which sees phrasing; that word
+score is then blended with the closeness in meaning of the two texts (word embeddings).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rapidfuzz.utils import default_process
 from bot.grader import thresholds as t
 from bot.grader.grade import Grade, PreparedQuestion, verdict
 from bot.grader.matcher import Reading
+from bot.grader.meaning import similarity as semantic_similarity
 from bot.grader.text import analyse, normalise, stem
 from content import KeyPoint
 
@@ -63,7 +65,11 @@ class ReferenceGrader:
         )
         blended = t.REFERENCE_RECALL_WEIGHT * recall
         blended += t.REFERENCE_SIMILARITY_WEIGHT * similarity / 100
-        score = round(100 * min(1.0, blended))
+        words = min(1.0, blended)
+        meaning = semantic_similarity(self.reference, answer)
+        score = round(
+            100 * ((1 - t.REFERENCE_MEANING_WEIGHT) * words + t.REFERENCE_MEANING_WEIGHT * meaning)
+        )
         return Grade(score, verdict(score), grade.points, grade.misconceptions, grade.tip)
 
     def _corrected(self, reading: Reading) -> str:

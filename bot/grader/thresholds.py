@@ -51,6 +51,16 @@ WINDOW_SLACK = 6
 MIN_WORDS_FOUND = 2
 ONE_WORD_COVERAGE = 0.45
 
+# Words of a key point found in LIST_ITEMS_SPANNED or more comma-separated items of a list
+# are named, not stated ("request, response, layers, onion model"): such a match counts at most
+# LISTED_COVERAGE, partly covered.
+# The same holds for a point found inside a list of LIST_RUN or more short items of at most
+# LIST_ITEM_WORDS content words ("sessions, auth, csrf, cors" as the whole answer's claim).
+LIST_ITEMS_SPANNED = 2
+LISTED_COVERAGE = 0.45
+LIST_RUN = 4
+LIST_ITEM_WORDS = 3
+
 # A negation word governs the next few words of its clause ("is not released during io").
 NEGATION_SCOPE = 4
 
@@ -81,6 +91,10 @@ REFERENCE_RECALL_WEIGHT = 1.0
 # Close phrasing earns up to 70 without the reference's exact words. Unrelated text reaches a
 # token-set similarity of about 0.4 on shared function words alone, so ~28: "weak".
 REFERENCE_SIMILARITY_WEIGHT = 0.7
+# The word score is blended with the texts' closeness in meaning (mean word embeddings,
+# cosine): 0.3 meaning moved agreement with human graders from r=0.581 to 0.596 on the
+# development set, with 0.2-0.4 all within 0.003 of it; alone, meaning reaches only 0.51.
+REFERENCE_MEANING_WEIGHT = 0.3
 # A reference word the stemmer keeps apart from the answer's word ("reusability" / "reuse",
 # "pointer" / "point") earns partial credit, their rapidfuzz ratio, when that ratio is at least
 # this: 70 needs most letters shared, so "data" / "date" (75) is the rare false friend.
