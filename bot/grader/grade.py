@@ -99,6 +99,15 @@ class _Point:
     denied: Misconception
 
 
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A misconception compiled: its phrasings and, for a side's property, which side."""
+
+    phrases: tuple[Phrase, ...]
+    subject: int | None
+    skip: frozenset[str]
+
+
 class PreparedQuestion:
     """A question compiled for grading; build once, grade many answers."""
 
@@ -121,7 +130,7 @@ class PreparedQuestion:
         self.prompt_stems = frozenset(word.stem for word in analyse(prompt).words)
         self._side_names = tuple(self._names(side) for side in sides)
         self._points = tuple(self._point(point, rarity) for point in key_points)
-        self._wrong = tuple(self._phrases(m.phrasings, rarity) for m in misconceptions)
+        self._wrong = tuple(self._claim(m, rarity) for m in misconceptions)
 
     @classmethod
     def of(cls, question: Question, rarity: Mapping[str, float] | None = None) -> PreparedQuestion:
@@ -133,6 +142,16 @@ class PreparedQuestion:
         compiled = (self.vocabulary.phrase(p, self.prompt_stems, rarity) for p in phrasings)
         return tuple(phrase for phrase in compiled if phrase)
 
+    def _claim(self, wrong: Misconception, rarity) -> _Claim:
+        subject = self._subject_of(wrong.text, "")
+        skip = self._skip(subject)
+        return _Claim(self._phrases(wrong.phrasings, rarity), subject, skip)
+
+    def _skip(self, subject: int | None) -> frozenset[str]:
+        if subject is None:
+            return frozenset()
+        return frozenset(stem for name in self._side_names[subject] for stem in name)
+
     def _names(self, side: Side) -> tuple[tuple[str, ...], ...]:
         names = (tuple(w.stem for w in self.vocabulary.words(name)[1]) for name in side.names)
         return tuple(name for name in names if name)
@@ -142,10 +161,10 @@ class PreparedQuestion:
         denied = Misconception(
             text=f"Denies that {_lower_first(point.text)}", alternatives=(), correction=point.text
         )
-        subject = self._subject(point)
+        subject = self._subject_of(point.text, point.subject)
         if subject is None:
             return _Point(point, phrases, None, frozenset(), None, denied)
-        skip = frozenset(stem for name in self._side_names[subject] for stem in name)
+        skip = self._skip(subject)
         names = [side.name for side in self.sides]
         others = ", ".join(name for index, name in enumerate(names) if index != subject)
         swapped = Misconception(
@@ -155,12 +174,12 @@ class PreparedQuestion:
         )
         return _Point(point, phrases, subject, skip, swapped, denied)
 
-    def _subject(self, point: KeyPoint) -> int | None:
-        """The side a key point is about: the one it names as subject, or the only side its
+    def _subject_of(self, text: str, subject: str) -> int | None:
+        """The side a claim is about: the one named as its subject, or the only side its
         text mentions."""
-        if point.subject:
-            return next(i for i, side in enumerate(self.sides) if side.name == point.subject)
-        reading = self.vocabulary.read(point.text)
+        if subject:
+            return next(i for i, side in enumerate(self.sides) if side.name == subject)
+        reading = self.vocabulary.read(text)
         named = {mention.side for mention in self._mentions(reading)}
         return named.pop() if len(named) == 1 else None
 
@@ -193,13 +212,13 @@ class PreparedQuestion:
                 PointResult(point, Coverage.MISSED, 0.0, "", "") for point in self.key_points
             )
             return Grade(0, Verdict.NO_ANSWER, missed, tip=tip(missed), no_answer=refusal)
+        mentions = self._mentions(reading) if self.sides else []
         wrong_matches = []
-        for wrong, phrases in zip(self.misconceptions, self._wrong, strict=True):
-            match = self._asserted(phrases, reading)
+        for wrong, claim in zip(self.misconceptions, self._wrong, strict=True):
+            match = self._asserted(claim, reading, mentions)
             if match:
                 wrong_matches.append((wrong, match))
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
-        mentions = self._mentions(reading) if self.sides else []
         results = []
         for point in self._points:
             match, swapped = self._best_point_match(point, reading, mentions)
@@ -233,7 +252,11 @@ class PreparedQuestion:
                         needed = 1
                     elif side is not None:
                         named = {m.side for m in mentions if m.clause == match.clause}
-                        if point.subject not in named and match.coverage >= t.HIT_COVERAGE:
+                        if (
+                            point.subject not in named
+                            and match.coverage >= t.HIT_COVERAGE
+                            and len(match.words) >= t.MIN_WORDS_FOUND
+                        ):
                             swapped = swapped or match
                         continue
                 match = _listed(capped(match, needed), reading)
@@ -253,12 +276,15 @@ class PreparedQuestion:
                     return match
         return None
 
-    def _asserted(self, phrases: tuple[Phrase, ...], reading: Reading) -> Match | None:
-        """A clause that asserts one of a misconception's phrasings, if any does."""
-        for phrase in phrases:
+    def _asserted(self, claim: _Claim, reading: Reading, mentions: list[_Mention]) -> Match | None:
+        """A clause that asserts one of a misconception's phrasings, if any does; one about a
+        side of the comparison must say it of that side."""
+        for phrase in claim.phrases:
             needed = min(len(phrase.stems), t.MIN_WORDS_FOUND)
-            for match in clause_matches(phrase, reading):
+            for match in clause_matches(phrase, reading, claim.skip):
                 if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
+                    continue
+                if claim.subject is not None and _governing(match, mentions) != claim.subject:
                     continue
                 if self._asserts(phrase, match, reading):
                     return match
