@@ -26,6 +26,13 @@ def _model():
     return WordLlamaInference(embedding, tokenizer)
 
 
-def similarity(first: str, second: str) -> float:
-    """Cosine similarity of the two texts' mean embeddings, clipped to 0..1."""
-    return min(1.0, max(0.0, float(_model().similarity(first, second))))
+class Meaning:
+    """A text's meaning, embedded once, to compare answers with."""
+
+    def __init__(self, text: str) -> None:
+        self._vector = _model().embed([text], norm=True)[0]
+
+    def closeness(self, answer: str) -> float:
+        """Cosine similarity of the answer's mean embedding with this text's, 0..1."""
+        vector = _model().embed([answer], norm=True)[0]
+        return min(1.0, max(0.0, float(self._vector @ vector)))

@@ -17,7 +17,7 @@ from rapidfuzz.utils import default_process
 from bot.grader import thresholds as t
 from bot.grader.grade import Grade, PreparedQuestion, verdict
 from bot.grader.matcher import Reading
-from bot.grader.meaning import similarity as semantic_similarity
+from bot.grader.meaning import Meaning
 from bot.grader.text import analyse, normalise, stem
 from content import KeyPoint
 
@@ -52,6 +52,7 @@ class ReferenceGrader:
         # them keeps them all.
         self._stems = tuple(set(self._spelling) - self.prepared.prompt_stems or self._spelling)
         self._normal = normalise(reference)
+        self._meaning = Meaning(reference)
 
     def grade(self, answer: str) -> Grade:
         reading = self.prepared.vocabulary.read(answer)
@@ -66,7 +67,7 @@ class ReferenceGrader:
         blended = t.REFERENCE_RECALL_WEIGHT * recall
         blended += t.REFERENCE_SIMILARITY_WEIGHT * similarity / 100
         words = min(1.0, blended)
-        meaning = semantic_similarity(self.reference, answer)
+        meaning = self._meaning.closeness(answer)
         score = round(
             100 * ((1 - t.REFERENCE_MEANING_WEIGHT) * words + t.REFERENCE_MEANING_WEIGHT * meaning)
         )

@@ -73,6 +73,13 @@ COMPOUND_PART_LENGTH = 3
 # even when it leaves most points out: a curve under 1 lifts small shares more than large ones.
 SCORE_CURVE = 0.7
 
+# The key-point score is blended with the answer's closeness in meaning to the model answer
+# (cosine of mean word embeddings): MEANING_WEIGHT of the score comes from it, scaled so that
+# MEANING_UNRELATED or less counts 0 and MEANING_SAME or more counts fully.
+MEANING_WEIGHT = 0.2
+MEANING_UNRELATED = 0.6
+MEANING_SAME = 0.9
+
 # Verdict bands on the 0-100 score: strong (an interviewer's pass), partial, weak (a fail).
 # They are the bands interviewers gave the blind evaluation answers: 70+, 30-69, under 30.
 STRONG_FROM = 70
