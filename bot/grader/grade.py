@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.grader import thresholds as t
-from bot.grader.meaning import Meaning
 from bot.grader.matcher import Match, Phrase, Reading, Vocabulary, capped, clause_matches
+from bot.grader.meaning import Meaning
 from bot.grader.refusal import NoAnswer, refusal
 from bot.grader.text import analyse, stem
 from content import KeyPoint, Misconception, Question, Side
