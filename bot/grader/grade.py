@@ -204,7 +204,15 @@ class PreparedQuestion:
                         and not run[0].negated
                     ):
                         mentions.append(_Mention(side, run[0].start, run[-1].end, run[0].clause))
-        return mentions
+        # "non-data descriptor" names one side, not also the "data descriptor" inside it.
+        return [
+            m
+            for m in mentions
+            if not any(
+                o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+                for o in mentions
+            )
+        ]
 
     def point_matches(self, reading: Reading) -> list[Match | None]:
         mentions = self._mentions(reading) if self.sides else []
