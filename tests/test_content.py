@@ -1,8 +1,10 @@
 """The shipped bank loads, covers the seed, and every runnable snippet runs."""
 
-import importlib.util
+import os
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pytest
 
@@ -26,29 +28,103 @@ def test_coding_scenarios_have_runnable_model_answers():
     assert coding and all(q.answer_code for q in coding)
 
 
+# The interpreters a snippet runs on: the one running the tests and every python3.11 to
+# python3.14 found on PATH, in /usr/local/bin or in /usr/bin that really starts (a pyenv shim
+# for a version it does not select fails) and reports the version its name promises. One
+# probe per interpreter reports its version, its real executable (the same interpreter found
+# twice runs once) and which of the bank's required packages it cannot import.
+INTERPRETER_MINORS = range(11, 15)
+INTERPRETER_DIRS = ("/usr/local/bin", "/usr/bin")
+PROBE = """
+import importlib.util, os, sys
+print("%d.%d.%d" % sys.version_info[:3])
+print(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
+print(" ".join(name for name in sys.argv[1:] if importlib.util.find_spec(name) is None))
+"""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    executable: str
+    version: tuple[int, ...]
+    missing: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return "python" + ".".join(map(str, self.version))
+
+
+def _probe(executable: str, packages: list[str]) -> tuple[tuple[int, ...], str, frozenset[str]]:
+    try:
+        result = subprocess.run(
+            [executable, "-c", PROBE, *packages], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return (), "", frozenset()
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or len(lines) != 3:
+        return (), "", frozenset()
+    version = tuple(int(part) for part in lines[0].split("."))
+    return version, lines[1], frozenset(lines[2].split())
+
+
+def _interpreters() -> list[Interpreter]:
+    packages = sorted({name for question in BANK.questions for name in question.requires})
+    candidates = [(sys.executable, None)]
+    for minor in INTERPRETER_MINORS:
+        name = f"python3.{minor}"
+        found = [shutil.which(name), *(os.path.join(d, name) for d in INTERPRETER_DIRS)]
+        candidates += [(path, (3, minor)) for path in found if path and os.access(path, os.X_OK)]
+    interpreters: dict[str, Interpreter] = {}
+    for executable, promised in candidates:
+        version, real, missing = _probe(executable, packages)
+        if not version or (promised and version[:2] != promised) or real in interpreters:
+            continue
+        interpreters[real] = Interpreter(executable, version, missing)
+    return list(interpreters.values())
+
+
+INTERPRETERS = _interpreters()
+
+
+def _interpreter_id(interpreter: Interpreter) -> str:
+    same = [i for i in INTERPRETERS if i.name == interpreter.name]
+    return interpreter.name if len(same) == 1 else f"{interpreter.name}@{interpreter.executable}"
+
+
 def _snippet_cases():
-    for question in BANK.questions:
-        for index, code in enumerate(question.snippets):
-            yield pytest.param(question, code, id=f"{question.id}-{index}")
+    for interpreter in INTERPRETERS:
+        for question in BANK.questions:
+            for index, code in enumerate(question.snippets):
+                case = f"{_interpreter_id(interpreter)}-{question.id}-{index}"
+                yield pytest.param(interpreter, question, code, id=case)
 
 
-@pytest.mark.parametrize(("question", "code"), list(_snippet_cases()))
-def test_snippet_runs(question, code, tmp_path):
-    if sys.version_info < tuple(int(part) for part in question.python.split(".")):
-        pytest.skip(f"needs Python {question.python}")
-    missing = [name for name in question.requires if importlib.util.find_spec(name) is None]
+def test_the_running_interpreter_is_among_those_the_snippets_run_on():
+    assert INTERPRETERS[0].executable == sys.executable
+    assert INTERPRETERS[0].version[:2] == sys.version_info[:2]
+
+
+@pytest.mark.parametrize(("interpreter", "question", "code"), list(_snippet_cases()))
+def test_snippet_runs(interpreter, question, code, tmp_path):
+    needed = tuple(int(part) for part in question.python.split("."))
+    if interpreter.version[: len(needed)] < needed:
+        pytest.skip(f"needs Python {question.python}; {interpreter.name} is older")
+    missing = sorted(set(question.requires) & interpreter.missing)
     if missing:
-        pytest.skip(f"needs {', '.join(missing)}")
+        pytest.skip(f"needs {', '.join(missing)}, which {interpreter.name} cannot import")
     script = tmp_path / "snippet.py"
     script.write_text(code, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(script)],
+        [interpreter.executable, str(script)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=30,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, (
+        f"{question.id} on {interpreter.name} ({interpreter.executable}):\n{result.stderr}"
+    )
 
 
 def test_an_oversized_model_answer_is_refused_with_its_place(tmp_path):
