@@ -92,7 +92,11 @@ def measure(cases: list[Case], bank: Bank) -> Metrics:
         metrics.false_negative += len(case.covers - credited)
         metrics.verdicts_right += grade.verdict is case.verdict
         metrics.confusion[case.verdict, grade.verdict] += 1
-        found = {question.misconceptions.index(f.misconception) for f in grade.misconceptions}
+        found = {
+            question.misconceptions.index(f.misconception)
+            for f in grade.misconceptions
+            if f.misconception in question.misconceptions
+        }
         metrics.misconceptions_expected += len(case.misconceptions)
         metrics.misconceptions_found += len(found & case.misconceptions)
         metrics.misconceptions_false += len(found - case.misconceptions)

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.grader import Coverage, Grader, NoAnswer, Verdict
+from bot.grader import thresholds as t
 from content import load_bank
 
 BANK = load_bank()
@@ -11,7 +12,8 @@ GIL = BANK.get("gil")
 GOOD = (
     "The GIL lets only one thread execute Python bytecode at a time; it protects reference "
     "counts. It is released during blocking I/O so threads suit I/O-bound work, while "
-    "CPU-bound code should use multiprocessing. Python 3.13 has a free-threaded build."
+    "CPU-bound code should use multiprocessing. Python 3.13 has a free-threaded build, "
+    "and since 3.12 subinterpreters can each have their own GIL."
 )
 
 
@@ -59,9 +61,9 @@ def test_negated_statements_do_not_earn_the_positive_point():
 
 
 def test_misconceptions_are_flagged_and_cost_points():
-    result = grade(GOOD + " Also, threads make CPU-bound Python code run faster.")
+    result = grade(GOOD + " Also, threads make CPU-bound Python code run faster with the GIL.")
     assert [f.misconception.text for f in result.misconceptions] == [GIL.misconceptions[0].text]
-    assert result.score == 100 - 20
+    assert result.score == min(100 - t.MISCONCEPTION_PENALTY, t.STRONG_FROM - 1)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 Each claim is judged inside one clause of the answer: a key point is earned where a clause
 states it; a key point about one side of a comparison is earned only when the clause speaks of
-that side, and saying it of the other side is a swapped claim; a misconception is flagged only
+that side (said of the other side, it earns nothing); a misconception is flagged only
 where a clause asserts it (not negated, not asked, not reported as a myth, not qualified by a
 build or version that makes it true).
 """
@@ -96,8 +96,6 @@ class _Point:
     phrases: tuple[Phrase, ...]
     subject: int | None
     skip: frozenset[str]
-    swapped: Misconception | None
-    denied: Misconception
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,21 +164,11 @@ class PreparedQuestion:
 
     def _point(self, point: KeyPoint, rarity) -> _Point:
         phrases = self._phrases(point.phrasings, rarity)
-        denied = Misconception(
-            text=f"Denies that {_lower_first(point.text)}", alternatives=(), correction=point.text
-        )
         subject = self._subject_of(point.text, point.subject)
         if subject is None:
-            return _Point(point, phrases, None, frozenset(), None, denied)
+            return _Point(point, phrases, None, frozenset())
         skip = self._skip(subject)
-        names = [side.name for side in self.sides]
-        others = ", ".join(name for index, name in enumerate(names) if index != subject)
-        swapped = Misconception(
-            text=f"Says of {others} what holds for {names[subject]}",
-            alternatives=(),
-            correction=point.text,
-        )
-        return _Point(point, phrases, subject, skip, swapped, denied)
+        return _Point(point, phrases, subject, skip)
 
     def _subject_of(self, text: str, subject: str) -> int | None:
         """The side a claim is about: the one named as its subject, or the only side its
@@ -216,7 +204,7 @@ class PreparedQuestion:
 
     def point_matches(self, reading: Reading) -> list[Match | None]:
         mentions = self._mentions(reading) if self.sides else []
-        return [self._best_point_match(point, reading, mentions)[0] for point in self._points]
+        return [self._best_point_match(point, reading, mentions) for point in self._points]
 
     def grade(self, answer: str) -> Grade:
         return self.grade_reading(answer, self.vocabulary.read(answer))
@@ -235,71 +223,48 @@ class PreparedQuestion:
             if match:
                 wrong_matches.append((wrong, match))
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
-        results = []
-        for point in self._points:
-            match, swapped = self._best_point_match(point, reading, mentions)
-            result = _point_result(point.point, _unless_wrong(match, wrong_words))
-            results.append(result)
-            if swapped and point.swapped:
-                wrong_matches.append((point.swapped, swapped))
-            elif result.coverage is not Coverage.HIT:
-                denial = self._denial(point, reading)
-                if denial:
-                    results[-1] = _point_result(point.point, None)
-                    wrong_matches.append((point.denied, denial))
+        matches = (self._best_point_match(point, reading, mentions) for point in self._points)
+        results = tuple(
+            _point_result(point, _unless_wrong(match, wrong_words))
+            for point, match in zip(self.key_points, matches, strict=True)
+        )
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
         meaning = self._meaning.closeness(answer) if self._meaning else None
-        score = score_of(tuple(results), len(found), meaning)
-        return Grade(score, verdict(score), tuple(results), found, tip(tuple(results)))
+        score = score_of(results, len(found), meaning)
+        return Grade(score, verdict(score), results, found, tip(results))
 
     def _best_point_match(
         self, point: _Point, reading: Reading, mentions: list[_Mention]
-    ) -> tuple[Match | None, Match | None]:
-        """The best clause stating the point, and a clause stating it of the wrong side."""
+    ) -> Match | None:
+        """The best clause stating the point (of its own side, for a side's property)."""
         best: Match | None = None
-        swapped: Match | None = None
         for phrase in point.phrases:
-            for match in clause_matches(phrase, reading, point.skip):
+            for match in _both_ways(phrase, reading, point.skip):
                 needed = min(len(match.phrase.stems), t.MIN_WORDS_FOUND)
                 if point.subject is not None:
                     side = _governing(match, mentions)
                     if side == point.subject:
                         needed = 1
                     elif side is not None:
-                        named = {m.side for m in mentions if m.clause == match.clause}
-                        if (
-                            point.subject not in named
-                            and match.coverage >= t.HIT_COVERAGE
-                            and len(match.words) >= t.MIN_WORDS_FOUND
-                        ):
-                            swapped = swapped or match
                         continue
                 match = _listed(capped(match, needed), reading)
                 if best is None or match.coverage > best.coverage:
                     best = match
-        return best, swapped
-
-    def _denial(self, point: _Point, reading: Reading) -> Match | None:
-        """A clause that states the point's words with the opposite polarity: the key fact
-        negated ("a context manager can not suppress the exception")."""
-        for phrase in point.phrases:
-            for match in clause_matches(phrase, reading, point.skip, polarity=False):
-                if len(match.words) < t.MIN_WORDS_FOUND or match.coverage < t.HIT_COVERAGE:
-                    continue
-                negated = any(word.negated for word in match.words)
-                if negated != phrase.negated and match.clause not in reading.text.questions:
-                    return match
-        return None
+        return best
 
     def _asserted(self, claim: _Claim, reading: Reading, mentions: list[_Mention]) -> Match | None:
         """A clause that asserts one of a misconception's phrasings, if any does; one about a
         side of the comparison must say it of that side."""
         for phrase in claim.phrases:
             needed = min(len(phrase.stems), t.MIN_WORDS_FOUND)
-            for match in clause_matches(phrase, reading, claim.skip):
+            for match in _both_ways(phrase, reading, claim.skip):
                 if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
+                    continue
+                if phrase.stems[0] not in claim.skip and phrase.stems[0] not in {
+                    word.stem for word in match.words
+                }:
                     continue
                 if claim.subject is not None and _governing(match, mentions) != claim.subject:
                     continue
@@ -353,20 +318,27 @@ def _in_term_list(match: Match, reading: Reading) -> bool:
     return len(items) >= t.LIST_RUN and sum(short) >= t.LIST_RUN and sum(short) * 2 > len(items)
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
 def _is_version(text: str) -> bool:
     """A Python version in a clause ("since 3.12", "before 3.7") makes it a dated claim."""
     return text[:2] in ("2.", "3.") and text.replace(".", "").isdigit()
 
 
+def _both_ways(phrase: Phrase, reading: Reading, names: frozenset[str]):
+    """A phrasing's clause matches with every word counted, and, when it names its subject,
+    with the subject's names left to the side check (so "__init__ creates the instance" is
+    read as the claim "creates the instance" said of __init__)."""
+    yield from clause_matches(phrase, reading)
+    if names & set(phrase.stems):
+        yield from clause_matches(phrase, reading, names)
+
+
 def _governing(match: Match, mentions: list[_Mention]) -> int | None:
     """The side a clause's claim is about: the nearest side named before the claim's words,
-    or, when none is, the nearest after them; None when the clause names no side."""
+    or, when none is, the nearest after them; None when the clause names no other side than
+    the claim's own words do."""
     first, last = match.words[0].start, match.words[-1].end
-    in_clause = [m for m in mentions if m.clause == match.clause]
+    own = {word.start for word in match.words}
+    in_clause = [m for m in mentions if m.clause == match.clause and m.start not in own]
     before = [m for m in in_clause if m.end <= first]
     if before:
         return max(before, key=lambda m: m.end).side
@@ -403,8 +375,9 @@ def score_of(
     results: tuple[PointResult, ...], wrong_claims: int, meaning: float | None = None
 ) -> int:
     """The score: the weighted share of the key points earned, on the curve fitted to
-    interviewers' bands, blended with the answer's closeness in meaning to the model answer,
-    less a penalty per wrong claim (a wrong claim keeps a score out of the strong band)."""
+    interviewers' bands, lifted by the answer's closeness in meaning to the model answer (a
+    paraphrase the words miss), less a penalty per wrong claim; a wrong claim keeps a score
+    out of the strong band."""
     total = sum(r.point.weight for r in results)
     if not total:
         return 0
@@ -412,7 +385,8 @@ def score_of(
     score = 100 * share**t.SCORE_CURVE
     if meaning is not None:
         close = (meaning - t.MEANING_UNRELATED) / (t.MEANING_SAME - t.MEANING_UNRELATED)
-        score = (1 - t.MEANING_WEIGHT) * score + t.MEANING_WEIGHT * 100 * min(1, max(0, close))
+        blended = (1 - t.MEANING_WEIGHT) * score + t.MEANING_WEIGHT * 100 * min(1, max(0, close))
+        score = max(score, blended)
     if wrong_claims:
         score = min(score - t.MISCONCEPTION_PENALTY * wrong_claims, t.STRONG_FROM - 1)
     return max(0, round(score))

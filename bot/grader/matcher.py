@@ -129,22 +129,20 @@ class Vocabulary:
         return ()
 
 
-def clause_matches(
-    phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset(), *, polarity: bool = True
-):
+def clause_matches(phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset()):
     """The densest window of each clause holding the phrase's words (but those in `skip`),
-    with the phrase's polarity unless `polarity` is off: one Match per clause that holds any."""
+    with the phrase's polarity: one Match per clause that holds any of them."""
     words = reading.words
     wanted = [index for index, stem in enumerate(phrase.stems) if stem not in skip]
     by_clause: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for index in wanted:
         for position in reading.positions.get(phrase.stems[index], ()):
-            if phrase.negated or not polarity or not words[position].negated:
+            if phrase.negated or not words[position].negated:
                 by_clause[words[position].clause].append((position, index))
     total = sum(phrase.weights[index] for index in wanted)
     for clause, events in by_clause.items():
         found = _densest(phrase, events, words)
-        if polarity and phrase.negated and not any(word.negated for word in found):
+        if phrase.negated and not any(word.negated for word in found):
             continue
         weight = sum(phrase.weights[phrase.stems.index(word.stem)] for word in found)
         yield Match(phrase, weight / total if total else 0.0, found, clause)

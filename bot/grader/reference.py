@@ -61,13 +61,12 @@ class ReferenceGrader:
             return grade
         used = set(reading.stems)
         recall = sum(_credit(stem, used) for stem in self._stems) / len(self._stems)
-        similarity = fuzz.token_set_ratio(
-            self._normal, self._corrected(reading), processor=default_process
-        )
+        corrected = self._corrected(reading)
+        similarity = fuzz.token_set_ratio(self._normal, corrected, processor=default_process)
         blended = t.REFERENCE_RECALL_WEIGHT * recall
         blended += t.REFERENCE_SIMILARITY_WEIGHT * similarity / 100
         words = min(1.0, blended)
-        meaning = self._meaning.closeness(answer)
+        meaning = self._meaning.closeness(corrected)
         score = round(
             100 * ((1 - t.REFERENCE_MEANING_WEIGHT) * words + t.REFERENCE_MEANING_WEIGHT * meaning)
         )

@@ -24,7 +24,9 @@ STOP_WORDS = frozenset(
     get gets got using use used uses vs versus basically simply really""".split()
 )
 # "none" is left out: in answers about Python it is mostly the value None ("default to None").
-NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "neither", "nor", "unlike"})
+NEGATIONS = frozenset(
+    {"not", "no", "never", "without", "nothing", "neither", "nor", "unlike", "refuses", "rejects"}
+)
 # Words after which a negation does not deny what follows ("not only X but also Y").
 NEGATION_UNDONE = frozenset({"only", "just", "merely", "necessarily"})
 # Words that start a new clause: a claim never spans them.

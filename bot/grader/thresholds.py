@@ -12,7 +12,10 @@ PARTIAL_CREDIT = 0.75
 
 # A misconception is flagged at a stricter coverage than a key point: calling a learner
 # wrong on a loose match does more harm than missing a wrong claim.
-MISCONCEPTION_COVERAGE = 0.8
+MISCONCEPTION_COVERAGE = 0.75
+
+# A misconception's first content word is what it is about ("typing.overload dispatches ..."):
+# a clause that says the rest of a misconception of something else is not flagged.
 
 # Score points taken off for each misconception found (floor 0). Twenty keeps a strong
 # answer with one wrong aside "partial" rather than "weak".

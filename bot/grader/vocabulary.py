@@ -126,7 +126,7 @@ CONCEPTS = {
     "memory efficient": ["low memory", "less memory", "memory friendly"],
     "parallel": ["in parallel", "simultaneously", "truly concurrent", "multiple cores"],
     "hash table": ["hashtable", "hash map", "hashmap"],
-    "identity": ["same object", "same memory address", "memory address", "same id"],
+    "identity": ["same object", "same memory address", "same id"],
     "equality": ["equal value", "same value", "equal values", "same values"],
     "copy": ["clone"],
     "instance": ["object"],
