@@ -9,6 +9,8 @@ build or version that makes it true).
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -20,6 +22,9 @@ from bot.grader.refusal import NoAnswer, refusal
 from bot.grader.text import analyse, stem
 from content import KeyPoint, Misconception, Question, Side
 
+# Stretches of an answer in which a list of terms may stand: up to a sentence end, ; : or a
+# new line.
+LIST_SEGMENT = re.compile(r"[^.;:\n]+")
 # Words that report a claim instead of making it: "a common myth is that ...".
 REPORTING = frozenset(
     stem(word)
@@ -204,7 +209,8 @@ class PreparedQuestion:
 
     def point_matches(self, reading: Reading) -> list[Match | None]:
         mentions = self._mentions(reading) if self.sides else []
-        return [self._best_point_match(point, reading, mentions) for point in self._points]
+        listed = _term_lists(reading)
+        return [self._best_point_match(point, reading, mentions, listed) for point in self._points]
 
     def grade(self, answer: str) -> Grade:
         return self.grade_reading(answer, self.vocabulary.read(answer))
@@ -223,7 +229,10 @@ class PreparedQuestion:
             if match:
                 wrong_matches.append((wrong, match))
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
-        matches = (self._best_point_match(point, reading, mentions) for point in self._points)
+        listed = _term_lists(reading)
+        matches = (
+            self._best_point_match(point, reading, mentions, listed) for point in self._points
+        )
         results = tuple(
             _point_result(point, _unless_wrong(match, wrong_words))
             for point, match in zip(self.key_points, matches, strict=True)
@@ -236,7 +245,7 @@ class PreparedQuestion:
         return Grade(score, verdict(score), results, found, tip(results))
 
     def _best_point_match(
-        self, point: _Point, reading: Reading, mentions: list[_Mention]
+        self, point: _Point, reading: Reading, mentions: list[_Mention], listed: frozenset[int]
     ) -> Match | None:
         """The best clause stating the point (of its own side, for a side's property)."""
         best: Match | None = None
@@ -249,7 +258,7 @@ class PreparedQuestion:
                         needed = 1
                     elif side is not None:
                         continue
-                match = _listed(capped(match, needed), reading)
+                match = _listed(capped(match, needed), reading, listed)
                 if best is None or match.coverage > best.coverage:
                     best = match
         return best
@@ -295,27 +304,34 @@ class PreparedQuestion:
         )
 
 
-def _listed(match: Match, reading: Reading) -> Match:
+def _listed(match: Match, reading: Reading, listed: frozenset[int]) -> Match:
     """A point whose words stand in a list of terms ("request, response, layers, the onion
     model") is named, not stated: at most LISTED_COVERAGE."""
     if not match.words:
         return match
     span = reading.text.normal[match.words[0].start : match.words[-1].end]
-    if span.count(",") < t.LIST_ITEMS_SPANNED and not _in_term_list(match, reading):
+    in_list = all(word.start in listed for word in match.words)
+    if span.count(",") < t.LIST_ITEMS_SPANNED and not in_list:
         return match
     return replace(match, coverage=min(match.coverage, t.LISTED_COVERAGE))
 
 
-def _in_term_list(match: Match, reading: Reading) -> bool:
-    """Whether the match lies in a run of LIST_RUN or more comma-separated items of at most
-    LIST_ITEM_WORDS content words each."""
-    normal = reading.text.normal
-    start, end = match.words[0].start, match.words[-1].end
-    left = max(normal.rfind(mark, 0, start) for mark in ".;:\n")
-    right = min((i for mark in ".;\n" if (i := normal.find(mark, end)) >= 0), default=len(normal))
-    items = normal[left + 1 : right].split(",")
-    short = [len(analyse(item).words) <= t.LIST_ITEM_WORDS for item in items]
-    return len(items) >= t.LIST_RUN and sum(short) >= t.LIST_RUN and sum(short) * 2 > len(items)
+def _term_lists(reading: Reading) -> frozenset[int]:
+    """Where the answer's words stand in a run of LIST_RUN or more comma-separated items of at
+    most LIST_ITEM_WORDS content words each, most of them short: the words' start offsets."""
+    starts = [word.start for word in reading.words]
+    listed: set[int] = set()
+    for segment in LIST_SEGMENT.finditer(reading.text.normal):
+        items = []
+        offset = segment.start()
+        for item in segment.group().split(","):
+            low, high = bisect_left(starts, offset), bisect_left(starts, offset + len(item))
+            items.append(starts[low:high])
+            offset += len(item) + 1
+        short = [len(set(item)) <= t.LIST_ITEM_WORDS for item in items]
+        if len(items) >= t.LIST_RUN and sum(short) >= t.LIST_RUN and sum(short) * 2 > len(items):
+            listed.update(start for item in items for start in item)
+    return frozenset(listed)
 
 
 def _is_version(text: str) -> bool:

@@ -112,6 +112,12 @@ def _tokens(text: str) -> list[str]:
 
 
 @cache
+def concept_starts() -> frozenset[str]:
+    """The stems a concept wording can start with."""
+    return frozenset(wording[0] for wording in concept_table())
+
+
+@cache
 def concept_table() -> dict[tuple[str, ...], tuple[str, ...]]:
     """Each wording of a concept, as a tuple of stems, to the canonical wording's stems."""
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -176,6 +182,8 @@ def _concept(
     tokens: list[tuple[str, int, int]], at: int, table: dict[tuple[str, ...], tuple[str, ...]]
 ) -> tuple[int, tuple[str, ...]] | None:
     """The longest concept wording starting at token `at`: its length and canonical stems."""
+    if stem(tokens[at][0]) not in concept_starts():
+        return None
     for length in range(min(LONGEST_CONCEPT, len(tokens) - at), 0, -1):
         run = tokens[at : at + length]
         if any(not token[0][0].isalnum() for token in run):
