@@ -9,7 +9,7 @@ Run it from the repository root. Only 127.0.0.1 is used; every run stops by itse
 
 How it is wired:
 
-- The fake Bot API server (tests/fake_telegram.py) runs in a child process, on its own core.
+- The fake Bot API server (testing/fake_telegram.py) runs in a child process, on its own core.
   The simulated learners live in that process too: they push user messages straight into the
   fake and receive what the bot sends through a per-chat queue, so the harness costs the bot
   nothing and send and reply are timed on one clock. The parent talks to the child over a
@@ -73,8 +73,8 @@ from bot.telegram.app import CONCURRENT_UPDATES, build_application
 from bot.telegram.handlers import Handlers
 from content import Question, load_bank
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ is not installed
-from tests.fake_telegram import FakeTelegram, SentCall
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # testing/ is not installed
+from testing.fake_telegram import FakeTelegram, SentCall
 
 MAX_RATE = 100_000.0  # messages/s: lifts the bot's Telegram-sized rate limiter out of the way
 FIRST_USER = 10_000
@@ -655,8 +655,8 @@ def report_profile(run: Run, loop_ms_per_answer: float) -> None:
 
 
 INCLUSIVE = {
-    "Tutor.answer (grade an answer, with its SQL)": ("bot/tutor.py", "answer"),
-    "Tutor.quiz (choose a question, with its SQL)": ("bot/tutor.py", "quiz"),
+    "Tutor.answer (grade an answer, with its SQL)": ("bot/conversation/tutor.py", "answer"),
+    "Tutor.quiz (choose a question, with its SQL)": ("bot/conversation/tutor.py", "quiz"),
     "Grader.grade": ("bot/grader/__init__.py", "grade"),
     "Bot.send_message (PTB + HTTP)": ("telegram/_bot.py", "send_message"),
     "Bot.get_updates (PTB + HTTP)": ("telegram/_bot.py", "get_updates"),

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.evaluation import COLUMNS
+from bot.grader.evaluation import COLUMNS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,8 +108,8 @@ def _serve(*, console: bool) -> int:
 
 
 def _content_check() -> int:
-    from bot.content_summary import summarize
     from content import ContentError, load_bank
+    from content.summary import summarize
 
     try:
         bank = load_bank()
@@ -124,7 +124,7 @@ def _content_check() -> int:
 
 def _grade(question_id: str, answer: str, *, as_json: bool) -> int:
     from bot.grader import Grader
-    from bot.render import PLAIN, grade_dict, grade_text
+    from bot.render.questions import PLAIN, grade_dict, grade_text
     from content import load_bank
 
     bank = load_bank()
@@ -141,7 +141,7 @@ def _grade(question_id: str, answer: str, *, as_json: bool) -> int:
 
 
 def _grade_eval(path: Path) -> int:
-    from bot.evaluation import evaluate, report
+    from bot.grader.evaluation import evaluate, report
     from content import load_bank
 
     try:

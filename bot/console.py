@@ -11,11 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.commands import run_command
 from bot.config import Settings
-from bot.render import PLAIN
-from bot.replies import Button, Reply
-from bot.tutor import Learner, Tutor
+from bot.conversation.commands import run_command
+from bot.conversation.reply import Button, Reply
+from bot.conversation.tutor import Learner, Tutor
+from bot.render.questions import PLAIN
 from content import load_bank
 from storage import database_path, open_database
 

@@ -4,12 +4,12 @@ under 1 MB, and the same facts in words within a caption's 1,024 characters."""
 import struct
 from datetime import date, timedelta
 
-from bot.charts import day_colour, progress_chart, score_colour
+from bot.conversation.reply import MAX_CAPTION, Reply, telegram_length
+from bot.conversation.stats import stats_text
 from bot.core.practice import calendar_start, practice_calendar
 from bot.core.progress import progress
-from bot.render import HTML, PLAIN
-from bot.replies import MAX_CAPTION, Reply, telegram_length
-from bot.stats import stats_text
+from bot.render.charts import day_colour, progress_chart, score_colour
+from bot.render.questions import HTML, PLAIN
 from content import Section, load_bank
 
 BANK = load_bank()

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from bot.content_summary import summarize
 from content import ContentError, load_bank
 from content.loader import CONTENT_DIR
+from content.summary import summarize
 
 BANK = load_bank()
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.conversation.tutor import Learner, Tutor
 from bot.core.schedule import first_due
-from bot.render import HTML
+from bot.render.questions import HTML
 from bot.telegram.app import build_application, daily_push
-from bot.tutor import Learner, Tutor
 from content import load_bank
 from storage import open_database
 from storage.subscriptions import (
@@ -25,8 +25,8 @@ from storage.subscriptions import (
     get_subscription,
     subscribe,
 )
-from tests.bot_runner import running_bot
-from tests.fake_telegram import FakeTelegram, FloodLimits
+from testing.bot_runner import running_bot
+from testing.fake_telegram import FakeTelegram, FloodLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 ADA, BOB, CY = 2001, 2002, 2003

@@ -8,8 +8,8 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.console import PICTURE_FILE, converse
-from bot.render import PLAIN
-from bot.tutor import Learner, Tutor
+from bot.conversation.tutor import Learner, Tutor
+from bot.render.questions import PLAIN
 from content import load_bank
 from storage import Database
 from storage.attempts import (

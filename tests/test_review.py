@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from fsrs import Rating
 
-from bot.answers import answer_records
+from bot.conversation.answers import answer_records
 from bot.core.review import ReviewCard, rating, review, summarize
 from bot.core.selection import Seen, choose_question
 from content import Difficulty, KeyPoint, Question, Section

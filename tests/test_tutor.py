@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from bot.render import PLAIN
-from bot.tutor import Learner, Tutor
+from bot.conversation.tutor import Learner, Tutor
+from bot.render.questions import PLAIN
 from content import load_bank
 from storage.pending import get_pending, set_pending
 

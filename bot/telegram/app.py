@@ -12,13 +12,13 @@ from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults
 
-from bot.commands import COMMANDS
 from bot.config import Settings
-from bot.render import HTML
+from bot.conversation.commands import COMMANDS
+from bot.conversation.tutor import Tutor
+from bot.render.questions import HTML
 from bot.telegram.handlers import Handlers
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
-from bot.tutor import Tutor
 from content import load_bank
 from storage import Database, open_database
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from bot.conversation.reply import Button, Reply
 from bot.grader import Coverage, Grader
-from bot.render import Markup, excerpt
-from bot.replies import Button, Reply
+from bot.render.questions import Markup, excerpt
 from content import Bank
 from storage import Database
 from storage.attempts import get_attempt

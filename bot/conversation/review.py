@@ -7,17 +7,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.conversation.reply import QUIZ, Button, Reply
 from bot.core.review import summarize
 from bot.core.selection import Seen
-from bot.render import Markup
-from bot.replies import QUIZ, Button, Reply
+from bot.render.questions import Markup
 from content import Bank
 from storage import Database
 from storage.cards import get_cards
 from storage.learners import get_timezone
 
 if TYPE_CHECKING:
-    from bot.tutor import Learner
+    from bot.conversation.tutor import Learner
 
 REVIEW_NOW = Button("Review now", "quiz")
 NO_CARDS = (

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.conversation.daily import DailyQuestions
+from bot.conversation.reply import DAILY, Reply
 from bot.core.leaderboard import Score, leaderboard
 from bot.core.streaks import local_day
-from bot.daily import DailyQuestions
-from bot.render import Markup, excerpt
-from bot.replies import DAILY, Reply
+from bot.render.questions import Markup, excerpt
 from storage import Database
 from storage.attempts import answers_in_chat
 

@@ -11,21 +11,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.answers import answer_records
+from bot.conversation.answers import answer_records
+from bot.conversation.daily import DailyQuestions
+from bot.conversation.disputes import DISPUTE_ACTION, Disputes, dispute_button
+from bot.conversation.interview import Interviews
+from bot.conversation.leaderboard import Leaderboard
+from bot.conversation.reply import DAILY, NEXT, QUIZ, TOPICS, Button, Reply
+from bot.conversation.review import Reviews
+from bot.conversation.stats import Stats
+from bot.conversation.streaks import Streaks
 from bot.core.lookup import find_timezone, find_topic
 from bot.core.progress import tally
 from bot.core.selection import choose_question
 from bot.core.streaks import local_day
-from bot.daily import DailyQuestions
-from bot.disputes import DISPUTE_ACTION, Disputes, dispute_button
 from bot.grader import Grader
-from bot.interview import Interviews
-from bot.leaderboard import Leaderboard
-from bot.render import Markup, grade_parts, model_answer, question_text
-from bot.replies import DAILY, NEXT, QUIZ, TOPICS, Button, Reply
-from bot.reviews import Reviews
-from bot.stats import Stats
-from bot.streaks import Streaks
+from bot.render.questions import Markup, grade_parts, model_answer, question_text
 from content import Bank, Question
 from storage import Database
 from storage.attempts import record_attempt, scores_by_question

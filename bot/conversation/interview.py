@@ -12,7 +12,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.answers import answer_records
+from bot.conversation.answers import answer_records
+from bot.conversation.reply import Reply
+from bot.conversation.review import Reviews
 from bot.core.interview import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,
@@ -28,9 +30,7 @@ from bot.core.interview import (
 )
 from bot.core.review import AGAIN_BELOW, HARD_BELOW
 from bot.grader import Grader, NoAnswer
-from bot.render import Markup, question_text
-from bot.replies import Reply
-from bot.reviews import Reviews
+from bot.render.questions import Markup, question_text
 from content import Bank, Difficulty, Question, Topic
 from storage import Database
 from storage.interviews import (
@@ -49,7 +49,7 @@ from storage.interviews import (
 from storage.learners import ensure_learner
 
 if TYPE_CHECKING:
-    from bot.tutor import Learner
+    from bot.conversation.tutor import Learner
 
 USAGE = (
     f"/interview: {MIN_QUESTIONS}-{MAX_QUESTIONS} questions (5 by default) mixed across "

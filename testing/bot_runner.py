@@ -11,7 +11,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.telegram.app import build_application, utc_now
-from tests.fake_telegram import FakeTelegram
+from testing.fake_telegram import FakeTelegram
 
 POLL_TIMEOUT = 1  # seconds a getUpdates call waits; also how long stopping may take
 

@@ -1,13 +1,13 @@
 """Streaks, conversation side: `/streak`, and keeping the streak's days on the learner's clock
-when they change time zone (bot/answers.py extends the streak with each graded answer)."""
+when they change time zone (answers.py extends the streak with each graded answer)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from bot.conversation.reply import Reply
 from bot.core.streaks import MAX_FREEZES, Streak, local_day, moved, status
-from bot.render import Markup
-from bot.replies import Reply
+from bot.render.questions import Markup
 from storage import Database
 from storage.attempts import StreakRow, get_streak, last_answered_at, save_streak
 from storage.learners import get_timezone

@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.replies import Reply
-from bot.tutor import Learner, Tutor
+from bot.conversation.reply import Reply
+from bot.conversation.tutor import Learner, Tutor
 
 Run = Callable[[Tutor, Learner, str, datetime], Awaitable[Reply]]
 

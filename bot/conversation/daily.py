@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.conversation.reply import Reply
 from bot.core.daily import question_of_the_day
 from bot.core.schedule import DEFAULT_SEND_AT, at_local, first_due, next_due, parse_clock
 from bot.core.streaks import local_day
-from bot.render import Markup, question_text
-from bot.replies import Reply
+from bot.render.questions import Markup, question_text
 from content import Bank, Question
 from storage import Database
 from storage.learners import ensure_learner, get_timezone
