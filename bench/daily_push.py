@@ -192,7 +192,7 @@ async def fill_database(url: str, subscribers: int) -> datetime:
 def messages_per_delivery(due_at: datetime) -> int:
     """How many messages the question of the day takes (the same for every private chat)."""
     from bot.conversation.daily import DailyQuestions
-    from bot.render.questions import HTML
+    from bot.render.markup import HTML
     from content import load_bank
     from storage.subscriptions import Subscription
 
@@ -562,7 +562,7 @@ async def db_probe(deliveries: int, concurrency: int) -> tuple[float, float]:
     (claim; `delivered`; finish), without any network, by `concurrency` workers: ms of wall
     time and ms of CPU (this process, every thread) per delivery."""
     from bot.conversation.daily import DailyQuestions
-    from bot.render.questions import HTML
+    from bot.render.markup import HTML
     from content import load_bank
     from storage import open_database
     from storage.subscriptions import (

@@ -124,7 +124,8 @@ def _content_check() -> int:
 
 def _grade(question_id: str, answer: str, *, as_json: bool) -> int:
     from bot.grader import Grader
-    from bot.render.questions import PLAIN, grade_dict, grade_text
+    from bot.render.markup import PLAIN
+    from bot.render.questions import grade_dict, grade_text
     from content import load_bank
 
     bank = load_bank()

@@ -13,9 +13,10 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.conversation.commands import run_command
+from bot.conversation.learner import Learner
 from bot.conversation.reply import Button, Reply
-from bot.conversation.tutor import Learner, Tutor
-from bot.render.questions import PLAIN
+from bot.conversation.tutor import Tutor
+from bot.render.markup import PLAIN
 from content import load_bank
 from storage import database_path, open_database
 

@@ -9,7 +9,7 @@ from bot.conversation.stats import stats_text
 from bot.core.practice import calendar_start, practice_calendar
 from bot.core.progress import progress
 from bot.render.charts import day_colour, progress_chart, score_colour
-from bot.render.questions import HTML, PLAIN
+from bot.render.markup import HTML, PLAIN
 from content import Section, load_bank
 
 BANK = load_bank()

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.conversation.commands import run_command
 from bot.conversation.disputes import ADMINS_ONLY, ALREADY, NOT_YOURS, PRIVATE_ONLY, THANKS, UNKNOWN
-from bot.conversation.tutor import Learner, Tutor
-from bot.render.questions import PLAIN
+from bot.conversation.learner import Learner
+from bot.conversation.tutor import Tutor
+from bot.render.markup import PLAIN
 from content import load_bank
 from storage.disputes import most_disputed
 from storage.pending import set_pending

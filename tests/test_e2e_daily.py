@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.conversation.tutor import Learner, Tutor
+from bot.conversation.learner import Learner
+from bot.conversation.tutor import Tutor
 from bot.core.schedule import first_due
-from bot.render.questions import HTML
+from bot.render.markup import HTML
 from bot.telegram.app import build_application, daily_push
 from content import load_bank
 from storage import open_database

@@ -8,8 +8,9 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.console import PICTURE_FILE, converse
-from bot.conversation.tutor import Learner, Tutor
-from bot.render.questions import PLAIN
+from bot.conversation.learner import Learner
+from bot.conversation.tutor import Tutor
+from bot.render.markup import PLAIN
 from content import load_bank
 from storage import Database
 from storage.attempts import (

@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime
 
-from bot.conversation.tutor import Learner, Tutor
-from bot.render.questions import PLAIN
+from bot.conversation.learner import Learner
+from bot.conversation.tutor import Tutor
+from bot.render.markup import PLAIN
 from content import load_bank
 from storage.pending import get_pending, set_pending
 

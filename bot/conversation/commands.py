@@ -6,8 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.conversation.learner import Learner
 from bot.conversation.reply import Reply
-from bot.conversation.tutor import Learner, Tutor
+from bot.conversation.tutor import Tutor
 
 Run = Callable[[Tutor, Learner, str, datetime], Awaitable[Reply]]
 

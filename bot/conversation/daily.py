@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.conversation.learner import Learner
 from bot.conversation.reply import Reply
 from bot.core.daily import question_of_the_day
 from bot.core.schedule import DEFAULT_SEND_AT, at_local, first_due, next_due, parse_clock
 from bot.core.streaks import local_day
-from bot.render.questions import Markup, question_text
+from bot.render.markup import Markup
+from bot.render.questions import question_text
 from content import Bank, Question
 from storage import Database
 from storage.learners import ensure_learner, get_timezone
@@ -60,7 +62,7 @@ class DailyQuestions:
         subscription = await get_subscription(self.db, chat_id) if group else None
         return subscription.timezone if subscription else await get_timezone(self.db, user_id)
 
-    async def command(self, who, args: str, now: datetime) -> Reply:
+    async def command(self, who: Learner, args: str, now: datetime) -> Reply:
         """`/daily`, `/daily on`, `/daily off`, `/daily HH:MM`; group admins only in groups."""
         current = await get_subscription(self.db, who.chat_id)
         word = args.strip().casefold()

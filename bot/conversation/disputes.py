@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.conversation.reply import Button, Reply
 from bot.grader import Coverage, Grader
-from bot.render.questions import Markup, excerpt
+from bot.render.markup import Markup, excerpt
 from content import Bank
 from storage import Database
 from storage.attempts import get_attempt

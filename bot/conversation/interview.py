@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.conversation.answers import answer_records
+from bot.conversation.learner import Learner
 from bot.conversation.reply import Reply
 from bot.conversation.review import Reviews
 from bot.core.interview import (
@@ -30,7 +30,8 @@ from bot.core.interview import (
 )
 from bot.core.review import AGAIN_BELOW, HARD_BELOW
 from bot.grader import Grader, NoAnswer
-from bot.render.questions import Markup, question_text
+from bot.render.markup import Markup
+from bot.render.questions import question_text
 from content import Bank, Difficulty, Question, Topic
 from storage import Database
 from storage.interviews import (
@@ -47,9 +48,6 @@ from storage.interviews import (
     start_interview,
 )
 from storage.learners import ensure_learner
-
-if TYPE_CHECKING:
-    from bot.conversation.tutor import Learner
 
 USAGE = (
     f"/interview: {MIN_QUESTIONS}-{MAX_QUESTIONS} questions (5 by default) mixed across "

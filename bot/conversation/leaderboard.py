@@ -9,7 +9,7 @@ from bot.conversation.daily import DailyQuestions
 from bot.conversation.reply import DAILY, Reply
 from bot.core.leaderboard import Score, leaderboard
 from bot.core.streaks import local_day
-from bot.render.questions import Markup, excerpt
+from bot.render.markup import Markup, excerpt
 from storage import Database
 from storage.attempts import answers_in_chat
 

@@ -4,20 +4,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.conversation.learner import Learner
 from bot.conversation.reply import QUIZ, Button, Reply
 from bot.core.review import summarize
 from bot.core.selection import Seen
-from bot.render.questions import Markup
+from bot.render.markup import Markup
 from content import Bank
 from storage import Database
 from storage.cards import get_cards
 from storage.learners import get_timezone
-
-if TYPE_CHECKING:
-    from bot.conversation.tutor import Learner
 
 REVIEW_NOW = Button("Review now", "quiz")
 NO_CARDS = (

@@ -11,7 +11,7 @@ from bot.core.practice import PracticeCalendar, calendar_start, practice_calenda
 from bot.core.progress import Progress, progress
 from bot.core.streaks import local_day
 from bot.render.charts import progress_chart
-from bot.render.questions import Markup
+from bot.render.markup import Markup
 from content import Bank
 from storage import Database
 from storage.attempts import answers_per_day, scores_by_question

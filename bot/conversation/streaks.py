@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.conversation.reply import Reply
 from bot.core.streaks import MAX_FREEZES, Streak, local_day, moved, status
-from bot.render.questions import Markup
+from bot.render.markup import Markup
 from storage import Database
 from storage.attempts import StreakRow, get_streak, last_answered_at, save_streak
 from storage.learners import get_timezone

@@ -7,7 +7,6 @@ come back. The tutor reads and writes storage and calls the core; it never touch
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from bot.conversation.daily import DailyQuestions
 from bot.conversation.disputes import DISPUTE_ACTION, Disputes, dispute_button
 from bot.conversation.interview import Interviews
 from bot.conversation.leaderboard import Leaderboard
+from bot.conversation.learner import Learner
 from bot.conversation.reply import DAILY, NEXT, QUIZ, TOPICS, Button, Reply
 from bot.conversation.review import Reviews
 from bot.conversation.stats import Stats
@@ -25,7 +25,8 @@ from bot.core.progress import tally
 from bot.core.selection import choose_question
 from bot.core.streaks import local_day
 from bot.grader import Grader
-from bot.render.questions import Markup, grade_parts, model_answer, question_text
+from bot.render.markup import Markup
+from bot.render.questions import grade_parts, model_answer, question_text
 from content import Bank, Question
 from storage import Database
 from storage.attempts import record_attempt, scores_by_question
@@ -56,17 +57,6 @@ HELP = """Commands:
 /timezone Europe/Berlin: your time zone, so streak days are your days
 /forget: delete everything stored about you
 Answer a question by simply writing your answer (in groups: reply to the question)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Learner:
-    """Who is talking, and where."""
-
-    user_id: int
-    chat_id: int
-    name: str = ""
-    group: bool = False
-    admin: bool = False
 
 
 class Tutor:

@@ -15,7 +15,7 @@ from telegram.ext import AIORateLimiter, Application, Defaults
 from bot.config import Settings
 from bot.conversation.commands import COMMANDS
 from bot.conversation.tutor import Tutor
-from bot.render.questions import HTML
+from bot.render.markup import HTML
 from bot.telegram.handlers import Handlers
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor

@@ -20,8 +20,9 @@ from telegram.ext import (
 )
 
 from bot.conversation.commands import BY_NAME, run_command
+from bot.conversation.learner import Learner
 from bot.conversation.reply import Reply
-from bot.conversation.tutor import Learner, Tutor
+from bot.conversation.tutor import Tutor
 from bot.telegram.send import send_reply
 
 log = logging.getLogger(__name__)
