@@ -656,7 +656,7 @@ def report_profile(run: Run, loop_ms_per_answer: float) -> None:
 
 INCLUSIVE = {
     "Tutor.answer (grade an answer, with its SQL)": ("bot/conversation/tutor.py", "answer"),
-    "Tutor.quiz (choose a question, with its SQL)": ("bot/conversation/tutor.py", "quiz"),
+    "Practice.quiz (choose a question, with its SQL)": ("bot/conversation/practice.py", "quiz"),
     "Grader.grade": ("bot/grader/__init__.py", "grade"),
     "Bot.send_message (PTB + HTTP)": ("telegram/_bot.py", "send_message"),
     "Bot.get_updates (PTB + HTTP)": ("telegram/_bot.py", "get_updates"),

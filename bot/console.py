@@ -52,7 +52,7 @@ async def converse(
     try:
         tutor = Tutor(db, load_bank(), PLAIN, settings.admin_ids)
         picture = database_path(settings.database_url).with_name(PICTURE_FILE)
-        reply = await tutor.start(CONSOLE_LEARNER, clock())
+        reply = await tutor.account.start(CONSOLE_LEARNER, clock())
         buttons: list[Button] = []
         while True:
             text, buttons = render(reply) if reply else ("", buttons)

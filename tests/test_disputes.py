@@ -98,7 +98,7 @@ async def test_forgetting_a_learner_deletes_their_disputes(db):
     bot = tutor(db)
     ada = Learner(ADA, ADA)
     await bot.press(ada, await graded(bot, ada, WEAK_GIL), NOW)
-    await bot.forget(ada)
+    await bot.account.forget(ada)
     assert await most_disputed(db, 10, 3) == []
     leftover = await db.fetch_one("SELECT COUNT(*) FROM disputed_points")
     assert leftover[0] == 0

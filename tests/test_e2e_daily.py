@@ -106,7 +106,7 @@ async def test_same_question_for_everyone_and_answering_it_counts(fake, database
         assert question.prompt.split()[0] in ada.plain_text
         reply = await tutor.answer(Learner(ADA, ADA), question.answer, clock(), ada.message_id)
         assert "Strong answer" in reply.parts[0]
-        streak = await tutor.streak(Learner(ADA, ADA), clock())
+        streak = await tutor.streaks.show(ADA, clock())
         assert "Current streak: 1 day" in streak.parts[0]
 
 
@@ -290,7 +290,7 @@ async def test_a_daily_question_replaces_an_unanswered_quiz_question(fake, datab
     clock = Clock(datetime(2026, 5, 4, 9, 0, tzinfo=UTC))
     async with push_setup(fake, database_url, clock) as (db, tutor, push):
         ada = Learner(ADA, ADA, "Ada")
-        await tutor.topic(ada, "gil", clock())
+        await tutor.practice.topic(ada, "gil", clock())
         await subscribe_at(db, ADA, time(9), "UTC", clock())
         assert (await push.run()).sent == 1
         question = tutor.daily.question_for(date(2026, 5, 4))

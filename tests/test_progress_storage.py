@@ -91,13 +91,13 @@ async def test_answers_in_a_chat_carry_names_and_instants(db):
 async def test_changing_time_zone_moves_the_streaks_last_day_to_the_new_zone(db):
     tutor = Tutor(db, BANK, PLAIN)
     ada = Learner(7, 7, "Ada")
-    await tutor.set_timezone(ada, "America/New_York", NOW)
+    await tutor.account.set_timezone(ada, "America/New_York", NOW)
     evening = datetime(2026, 5, 5, 0, 30, tzinfo=UTC)  # 20:30 on 4 May in New York
     day = date(2026, 5, 4)
     await record_attempt(db, attempt(7, day, at=evening), StreakRow(3, 3, day, 1))
-    await tutor.set_timezone(ada, "Asia/Tokyo", evening)
+    await tutor.account.set_timezone(ada, "Asia/Tokyo", evening)
     assert await get_streak(db, 7) == StreakRow(3, 3, date(2026, 5, 5), 1)
-    reply = await tutor.streak(ada, evening + timedelta(hours=1))
+    reply = await tutor.streaks.show(ada.user_id, evening + timedelta(hours=1))
     assert "Current streak: 3 day(s)" in reply.parts[0]
     assert "Today already counts" in reply.parts[0]
 

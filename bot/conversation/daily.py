@@ -11,6 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.conversation.learner import Learner
+from bot.conversation.phrases import ANSWER_BY_REPLY
 from bot.conversation.reply import Reply
 from bot.core.daily import question_of_the_day
 from bot.core.schedule import DEFAULT_SEND_AT, at_local, first_due, next_due, parse_clock
@@ -34,6 +35,11 @@ USAGE = (
     "/daily 08:30: choose the time (24-hour clock, your time zone)\n"
     "/daily off: stop"
 )
+
+
+def heading(day: date) -> str:
+    """The line above the question of the day, wherever it is asked."""
+    return f"Question of the day, {day:%A %d %B}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +124,11 @@ class DailyQuestions:
         day = local_day(subscription.next_due, subscription.timezone)
         question = self.question_for(day)
         footer = (
-            "Reply to this message with your answer."
+            ANSWER_BY_REPLY
             if subscription.is_group
             else "Write your answer (or reply to this message). /hint, /skip work too."
         )
-        text = question_text(question, self.m, f"Question of the day, {day:%A %d %B}")
+        text = question_text(question, self.m, heading(day))
         return Due(subscription, day, question, Reply.of(text, self.m.italic(footer)))
 
     def catch_up(self, subscription: Subscription, now: datetime) -> datetime | None:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.conversation.answers import answer_records
 from bot.conversation.learner import Learner
+from bot.conversation.phrases import did_you_mean, not_graded, unknown_topic
 from bot.conversation.reply import Reply
 from bot.conversation.review import Reviews
 from bot.core.interview import (
@@ -116,8 +117,8 @@ class Interviews:
             return await self._pass(interview, "No problem: that one counts as passed.", now)
         if grade.no_answer:
             advice = (
-                f"Your message {grade.no_answer.value}, so I did not grade it. Answer in your "
-                "own words, or /skip to pass this question."
+                f"{not_graded(grade.no_answer)} Answer in your own words, or /skip to pass "
+                "this question."
             )
             return Reply.of(self.m.escape(advice))
         records = await answer_records(
@@ -238,11 +239,11 @@ class Interviews:
         given = problem.given[:50]
         if problem.trouble is Trouble.UNKNOWN_TOPIC:
             offer = (
-                f" Did you mean: {', '.join(t.name for t in problem.suggestions)}?"
+                did_you_mean(t.name for t in problem.suggestions)
                 if problem.suggestions
-                else " /topics lists them."
+                else "/topics lists them."
             )
-            return f"I don't know the topic “{given}”.{offer}\n{USAGE}"
+            return f"{unknown_topic(problem.given)} {offer}\n{USAGE}"
         reasons = {
             Trouble.COUNT_OUT_OF_RANGE: f"An interview has {MIN_QUESTIONS} to {MAX_QUESTIONS} "
             f"questions, not {given}.",

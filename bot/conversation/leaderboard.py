@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.conversation.actions import DAILY
 from bot.conversation.daily import DailyQuestions
-from bot.conversation.reply import DAILY, Reply
+from bot.conversation.reply import Reply
 from bot.core.leaderboard import Score, leaderboard
 from bot.core.streaks import local_day
 from bot.render.markup import Markup, excerpt

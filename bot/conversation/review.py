@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.conversation.actions import QUIZ, REVIEW_NOW
 from bot.conversation.learner import Learner
-from bot.conversation.reply import QUIZ, Button, Reply
+from bot.conversation.reply import Reply
 from bot.core.review import summarize
 from bot.core.selection import Seen
 from bot.render.markup import Markup
@@ -16,7 +17,6 @@ from storage import Database
 from storage.cards import get_cards
 from storage.learners import get_timezone
 
-REVIEW_NOW = Button("Review now", "quiz")
 NO_CARDS = (
     "No reviews yet. Every question you answer becomes a review card: I bring it back when "
     "you are about to forget it, sooner when the answer was weak. Start with /quiz."

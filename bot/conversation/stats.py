@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from bot.conversation.reply import QUIZ, Reply
+from bot.conversation.actions import QUIZ
+from bot.conversation.reply import Reply
 from bot.core.practice import PracticeCalendar, calendar_start, practice_calendar
 from bot.core.progress import Progress, progress
 from bot.core.streaks import local_day

@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults
 
 from bot.config import Settings
-from bot.conversation.commands import COMMANDS
+from bot.conversation.commands import LISTED
 from bot.conversation.tutor import Tutor
 from bot.render.markup import HTML
 from bot.telegram.handlers import Handlers
@@ -57,9 +57,7 @@ class Services:
         self.db = await open_database(self.settings.database_url)
         bank = load_bank()
         tutor = self.handlers.tutor = Tutor(self.db, bank, HTML, self.settings.admin_ids)
-        await application.bot.set_my_commands(
-            [BotCommand(c.name, c.description) for c in COMMANDS if c.name != "start" and c.in_menu]
-        )
+        await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in LISTED])
         push = daily_push(
             self.settings,
             self.db,
