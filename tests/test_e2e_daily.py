@@ -14,7 +14,7 @@ import pytest
 from bot.config import Settings
 from bot.conversation.learner import Learner
 from bot.conversation.tutor import Tutor
-from bot.core.schedule import first_due
+from bot.core.daily import first_due
 from bot.render.markup import HTML
 from bot.telegram.app import build_application, daily_push
 from content import load_bank

@@ -13,8 +13,14 @@ from zoneinfo import ZoneInfo
 from bot.conversation.learner import Learner
 from bot.conversation.phrases import ANSWER_BY_REPLY
 from bot.conversation.reply import Reply
-from bot.core.daily import question_of_the_day
-from bot.core.schedule import DEFAULT_SEND_AT, at_local, first_due, next_due, parse_clock
+from bot.core.daily import (
+    DEFAULT_SEND_AT,
+    caught_up,
+    due_after_delivery,
+    first_due,
+    parse_clock,
+    question_of_the_day,
+)
 from bot.core.streaks import local_day
 from bot.render.markup import Markup
 from bot.render.questions import question_text
@@ -132,19 +138,15 @@ class DailyQuestions:
         return Due(subscription, day, question, Reply.of(text, self.m.italic(footer)))
 
     def catch_up(self, subscription: Subscription, now: datetime) -> datetime | None:
-        """After downtime: a due time from an earlier local day is not sent late; instead
-        the subscription is due at today's time (still ahead, or late but today). None when
-        the due time is from today or later."""
-        zone = subscription.timezone
-        today = local_day(now, zone)
-        if local_day(subscription.next_due, zone) >= today:
-            return None
-        return at_local(today, subscription.send_at, zone)
+        """After downtime: the subscription's due time moved to today, when it is from an
+        earlier local day (see `caught_up`); None otherwise."""
+        return caught_up(subscription.next_due, subscription.send_at, subscription.timezone, now)
 
     def following(self, subscription: Subscription, now: datetime) -> datetime:
         """The due time after today's delivery, whether it went out on time or late."""
-        after = max(subscription.next_due, now)
-        return next_due(after, subscription.send_at, subscription.timezone)
+        return due_after_delivery(
+            subscription.next_due, subscription.send_at, subscription.timezone, now
+        )
 
     async def delivered(self, due: Due, message_ids: list[int], now: datetime) -> None:
         """Replies to the sent messages answer the question; in a private chat plain messages
