@@ -63,7 +63,7 @@ def test_the_busiest_chart_stays_small_and_an_empty_calendar_still_renders():
 
 
 def test_colours_follow_the_grade_bands_and_the_answer_levels():
-    assert [score_colour(s) for s in (0, 39, 40, 69, 70, 100)] == [
+    assert [score_colour(s) for s in (0, 29, 30, 69, 70, 100)] == [
         "#cf222e",
         "#cf222e",
         "#d4a72c",

@@ -20,8 +20,8 @@ DAY = timedelta(days=1)
 
 
 def test_scores_map_to_ratings_at_the_grader_verdict_bands():
-    assert [rating(s) for s in (0, 39)] == [Rating.Again] * 2
-    assert [rating(s) for s in (40, 69)] == [Rating.Hard] * 2
+    assert [rating(s) for s in (0, 29)] == [Rating.Again] * 2
+    assert [rating(s) for s in (30, 69)] == [Rating.Hard] * 2
     assert [rating(s) for s in (70, 89)] == [Rating.Good] * 2
     assert [rating(s) for s in (90, 100)] == [Rating.Easy] * 2
 

@@ -19,7 +19,6 @@ from bot.conversation.review import Reviews
 from bot.core.interview import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,
-    STRONG_FROM,
     Problem,
     ReportCard,
     Result,
@@ -29,8 +28,8 @@ from bot.core.interview import (
     read_request,
     report_card,
 )
-from bot.core.review import AGAIN_BELOW, HARD_BELOW
 from bot.grader import Grader, NoAnswer
+from bot.grader.thresholds import PARTIAL_FROM, STRONG_FROM
 from bot.render.markup import Markup
 from bot.render.questions import question_text
 from content import Bank, Difficulty, Question, Topic
@@ -57,7 +56,7 @@ USAGE = (
 )
 QUESTION_FOOTER = "Answer as you would in an interview. /skip passes, /cancel ends the interview."
 GROUPS = "Mock interviews run in a private chat with me: open it and send /interview."
-MARKS = ((HARD_BELOW, "✅"), (AGAIN_BELOW, "➖"), (0, "❌"))  # the grader's verdict bands
+MARKS = ((STRONG_FROM, "✅"), (PARTIAL_FROM, "➖"), (0, "❌"))  # the grader's verdict bands
 
 
 class Interviews:
