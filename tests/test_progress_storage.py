@@ -21,8 +21,9 @@ from storage.attempts import (
     last_answered_at,
     record_attempt,
 )
+from storage.db import migrate
 from storage.learners import ensure_learner
-from storage.migrations import MIGRATIONS, migrate
+from storage.migrations import MIGRATIONS
 from storage.streaks import get_streak
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
@@ -47,10 +48,7 @@ async def test_the_freeze_migration_keeps_existing_streaks_with_no_freezes(tmp_p
     connection.row_factory = aiosqlite.Row
     db = Database(connection, reader=connection)
     before = MIGRATIONS.index(next(m for m in MIGRATIONS if m[0] == "006_streak_freezes"))
-    for name, script in MIGRATIONS[:before]:
-        await connection.executescript(script)
-        await connection.execute("CREATE TABLE IF NOT EXISTS migrations (name, applied_at)")
-        await connection.execute("INSERT INTO migrations VALUES (?, 'then')", (name,))
+    await migrate(db, MIGRATIONS[:before])
     await connection.execute("INSERT INTO learners (user_id, created_at) VALUES (7, 'then')")
     await connection.execute(
         "INSERT INTO streaks (user_id, current, best, last_day) VALUES (7, 4, 6, '2026-05-03')"

@@ -7,8 +7,9 @@ import pytest
 from bot.core.streaks import Streak
 from storage import open_database
 from storage.attempts import Attempt, record_attempt, scores_by_question
+from storage.db import migrate
 from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
-from storage.migrations import MIGRATIONS, migrate
+from storage.migrations import MIGRATIONS
 from storage.pending import (
     add_hint,
     clear_pending,
