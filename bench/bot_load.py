@@ -65,10 +65,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
+from bot import runtime
 from bot.config import Settings
 from bot.grader import Grader
 from bot.logs import setup_logging
-from bot.telegram import app as app_module
 from bot.telegram.app import CONCURRENT_UPDATES, build_application
 from bot.telegram.handlers import Handlers
 from content import Question, load_bank
@@ -405,7 +405,7 @@ class Probe:
         Handlers.on_text = on_text  # type: ignore[method-assign]
 
     def _patch_database(self) -> None:
-        original = app_module.open_database
+        original = runtime.open_database
 
         async def open_database(url: str | None):
             db = await original(url)
@@ -413,7 +413,7 @@ class Probe:
                 db._write_lock = TimedLock(self)
             return db
 
-        app_module.open_database = open_database
+        runtime.open_database = open_database
 
 
 @dataclass

@@ -98,7 +98,7 @@ def _serve(*, console: bool) -> int:
         console = True
     if console:
         from bot.console import run_console
-        from bot.telegram.app import utc_now
+        from bot.runtime import utc_now
 
         return run_console(settings, utc_now)
     from bot.telegram.app import run

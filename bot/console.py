@@ -17,8 +17,8 @@ from bot.conversation.learner import Learner
 from bot.conversation.reply import Button, Reply
 from bot.conversation.tutor import Tutor
 from bot.render.markup import PLAIN
-from content import load_bank
-from storage import database_path, open_database
+from bot.runtime import running_engine
+from storage import database_path
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,8 @@ async def converse(
     settings: Settings, stdin: TextIO, stdout: TextIO, clock: Callable[[], datetime]
 ) -> None:
     """Read lines until end of input or /quit; print each reply."""
-    db = await open_database(settings.database_url)
-    try:
-        tutor = Tutor(db, load_bank(), PLAIN, settings.admin_ids)
+    async with running_engine(settings, PLAIN) as engine:
+        tutor = engine.tutor
         picture = database_path(settings.database_url).with_name(PICTURE_FILE)
         reply = await tutor.account.start(CONSOLE_LEARNER, clock())
         buttons: list[Button] = []
@@ -68,8 +67,6 @@ async def converse(
             except Exception:
                 log.exception("console input %r failed", line.strip()[:80])
                 reply = Reply.of(SORRY)
-    finally:
-        await db.close()
 
 
 async def _respond(tutor: Tutor, line: str, buttons: list[Button], now: datetime) -> Reply | None:
