@@ -6,8 +6,7 @@ from datetime import date, timedelta
 
 from bot.conversation.reply import MAX_CAPTION, Reply, telegram_length
 from bot.conversation.stats import stats_text
-from bot.core.practice import calendar_start, practice_calendar
-from bot.core.progress import progress
+from bot.core.progress import calendar_start, practice_calendar, progress
 from bot.render.charts import day_colour, progress_chart, score_colour
 from bot.render.markup import HTML, PLAIN
 from content import Section, load_bank

@@ -8,8 +8,13 @@ from datetime import datetime
 
 from bot.conversation.actions import QUIZ
 from bot.conversation.reply import Reply
-from bot.core.practice import PracticeCalendar, calendar_start, practice_calendar
-from bot.core.progress import Progress, progress
+from bot.core.progress import (
+    PracticeCalendar,
+    Progress,
+    calendar_start,
+    practice_calendar,
+    progress,
+)
 from bot.core.streaks import local_day
 from bot.render.charts import progress_chart
 from bot.render.markup import Markup
