@@ -9,7 +9,7 @@ Run it from the repository root. Only 127.0.0.1 is used; every run stops by itse
 
 How it is wired:
 
-- The fake Bot API server (tests/fake_telegram.py) runs in a child process, on its own core.
+- The fake Bot API server (testing/fake_telegram.py) runs in a child process, on its own core.
   The simulated learners live in that process too: they push user messages straight into the
   fake and receive what the bot sends through a per-chat queue, so the harness costs the bot
   nothing and send and reply are timed on one clock. The parent talks to the child over a
@@ -65,16 +65,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
+from bot import runtime
 from bot.config import Settings
 from bot.grader import Grader
 from bot.logs import setup_logging
-from bot.telegram import app as app_module
 from bot.telegram.app import CONCURRENT_UPDATES, build_application
 from bot.telegram.handlers import Handlers
 from content import Question, load_bank
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ is not installed
-from tests.fake_telegram import FakeTelegram, SentCall
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # testing/ is not installed
+from testing.fake_telegram import FakeTelegram, SentCall
 
 MAX_RATE = 100_000.0  # messages/s: lifts the bot's Telegram-sized rate limiter out of the way
 FIRST_USER = 10_000
@@ -405,7 +405,7 @@ class Probe:
         Handlers.on_text = on_text  # type: ignore[method-assign]
 
     def _patch_database(self) -> None:
-        original = app_module.open_database
+        original = runtime.open_database
 
         async def open_database(url: str | None):
             db = await original(url)
@@ -413,7 +413,7 @@ class Probe:
                 db._write_lock = TimedLock(self)
             return db
 
-        app_module.open_database = open_database
+        runtime.open_database = open_database
 
 
 @dataclass
@@ -655,8 +655,8 @@ def report_profile(run: Run, loop_ms_per_answer: float) -> None:
 
 
 INCLUSIVE = {
-    "Tutor.answer (grade an answer, with its SQL)": ("bot/tutor.py", "answer"),
-    "Tutor.quiz (choose a question, with its SQL)": ("bot/tutor.py", "quiz"),
+    "Tutor.answer (grade an answer, with its SQL)": ("bot/conversation/tutor.py", "answer"),
+    "Practice.quiz (choose a question, with its SQL)": ("bot/conversation/practice.py", "quiz"),
     "Grader.grade": ("bot/grader/__init__.py", "grade"),
     "Bot.send_message (PTB + HTTP)": ("telegram/_bot.py", "send_message"),
     "Bot.get_updates (PTB + HTTP)": ("telegram/_bot.py", "get_updates"),

@@ -103,7 +103,7 @@ async def serve_fake(chats: int, per_second: float, paid_per_second: float, late
     `latency`: seconds every sendMessage waits before it is handled (a network's round trip),
     scripted with the fake's own fail_next(status=None, delay=...)."""
     sys.path.insert(0, str(ROOT))
-    from tests.fake_telegram import FakeTelegram, FloodLimits
+    from testing.fake_telegram import FakeTelegram, FloodLimits
 
     limits = FloodLimits(per_second=per_second, paid_per_second=paid_per_second)
     fake = FakeTelegram(TOKEN, flood=limits)
@@ -191,8 +191,8 @@ async def fill_database(url: str, subscribers: int) -> datetime:
 
 def messages_per_delivery(due_at: datetime) -> int:
     """How many messages the question of the day takes (the same for every private chat)."""
-    from bot.daily import DailyQuestions
-    from bot.render import HTML
+    from bot.conversation.daily import DailyQuestions
+    from bot.render.markup import HTML
     from content import load_bank
     from storage.subscriptions import Subscription
 
@@ -233,7 +233,7 @@ def instrument(path: str) -> None:
     import atexit
 
     import bot.telegram.push as push
-    from bot.daily import DailyQuestions
+    from bot.conversation.daily import DailyQuestions
     from storage.db import Database
 
     steps: dict[str, list[float]] = {}
@@ -561,8 +561,8 @@ async def db_probe(deliveries: int, concurrency: int) -> tuple[float, float]:
     """The storage work of `deliveries` deliveries as DailyPush._work does it around each send
     (claim; `delivered`; finish), without any network, by `concurrency` workers: ms of wall
     time and ms of CPU (this process, every thread) per delivery."""
-    from bot.daily import DailyQuestions
-    from bot.render import HTML
+    from bot.conversation.daily import DailyQuestions
+    from bot.render.markup import HTML
     from content import load_bank
     from storage import open_database
     from storage.subscriptions import (

@@ -6,7 +6,7 @@ python bench/grader_quality.py [--misses]
 import argparse
 from pathlib import Path
 
-from bot.labelled import load_cases, measure, report
+from bot.grader.labelled import load_cases, measure, report
 from content import load_bank
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "grader_cases"

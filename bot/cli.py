@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.evaluation import COLUMNS
+from bot.grader.evaluation import COLUMNS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +98,7 @@ def _serve(*, console: bool) -> int:
         console = True
     if console:
         from bot.console import run_console
-        from bot.telegram.app import utc_now
+        from bot.runtime import utc_now
 
         return run_console(settings, utc_now)
     from bot.telegram.app import run
@@ -108,8 +108,8 @@ def _serve(*, console: bool) -> int:
 
 
 def _content_check() -> int:
-    from bot.content_summary import summarize
     from content import ContentError, load_bank
+    from content.summary import summarize
 
     try:
         bank = load_bank()
@@ -124,7 +124,8 @@ def _content_check() -> int:
 
 def _grade(question_id: str, answer: str, *, as_json: bool) -> int:
     from bot.grader import Grader
-    from bot.render import PLAIN, grade_dict, grade_text
+    from bot.render.markup import PLAIN
+    from bot.render.questions import grade_dict, grade_text
     from content import load_bank
 
     bank = load_bank()
@@ -141,7 +142,7 @@ def _grade(question_id: str, answer: str, *, as_json: bool) -> int:
 
 
 def _grade_eval(path: Path) -> int:
-    from bot.evaluation import evaluate, report
+    from bot.grader.evaluation import evaluate, report
     from content import load_bank
 
     try:

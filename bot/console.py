@@ -11,13 +11,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.commands import run_command
 from bot.config import Settings
-from bot.render import PLAIN
-from bot.replies import Button, Reply
-from bot.tutor import Learner, Tutor
-from content import load_bank
-from storage import database_path, open_database
+from bot.conversation.commands import run_command
+from bot.conversation.learner import Learner
+from bot.conversation.reply import Button, Reply
+from bot.conversation.tutor import Tutor
+from bot.render.markup import PLAIN
+from bot.runtime import running_engine
+from storage import database_path
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +48,10 @@ async def converse(
     settings: Settings, stdin: TextIO, stdout: TextIO, clock: Callable[[], datetime]
 ) -> None:
     """Read lines until end of input or /quit; print each reply."""
-    db = await open_database(settings.database_url)
-    try:
-        tutor = Tutor(db, load_bank(), PLAIN, settings.admin_ids)
+    async with running_engine(settings, PLAIN) as engine:
+        tutor = engine.tutor
         picture = database_path(settings.database_url).with_name(PICTURE_FILE)
-        reply = await tutor.start(CONSOLE_LEARNER, clock())
+        reply = await tutor.account.start(CONSOLE_LEARNER, clock())
         buttons: list[Button] = []
         while True:
             text, buttons = render(reply) if reply else ("", buttons)
@@ -67,8 +67,6 @@ async def converse(
             except Exception:
                 log.exception("console input %r failed", line.strip()[:80])
                 reply = Reply.of(SORRY)
-    finally:
-        await db.close()
 
 
 async def _respond(tutor: Tutor, line: str, buttons: list[Button], now: datetime) -> Reply | None:

@@ -1,4 +1,5 @@
-"""Graded attempts, written with the streak they extend and the review card they update."""
+"""Graded attempts, written with the streak they extend and the review card they update;
+the reads behind /stats, /top and time-zone moves."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from storage.cards import CardRow, write_card
+from bot.core.leaderboard import Score
+from bot.core.review import ReviewCard
+from bot.core.streaks import Streak
+from storage.cards import write_card
 from storage.db import Database
+from storage.streaks import write_streak
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,16 +28,8 @@ class Attempt:
     local_day: date
 
 
-@dataclass(frozen=True, slots=True)
-class StreakRow:
-    current: int
-    best: int
-    last_day: date | None
-    freezes: int = 0
-
-
 async def record_attempt(
-    db: Database, attempt: Attempt, streak: StreakRow, card: CardRow | None = None
+    db: Database, attempt: Attempt, streak: Streak, card: ReviewCard | None = None
 ) -> int:
     """Store the attempt, save the new streak and the question's review card, and clear the
     chat's pending question, in one transaction; the attempt's id."""
@@ -41,7 +38,7 @@ async def record_attempt(
 
 
 async def write_attempt(
-    tx: aiosqlite.Connection, attempt: Attempt, streak: StreakRow, card: CardRow | None = None
+    tx: aiosqlite.Connection, attempt: Attempt, streak: Streak, card: ReviewCard | None = None
 ) -> int:
     """What `record_attempt` writes, inside the caller's transaction; the attempt's id."""
     cursor = await tx.execute(
@@ -58,38 +55,14 @@ async def write_attempt(
             attempt.local_day.isoformat(),
         ),
     )
-    await _write_streak(tx, attempt.user_id, streak)
+    await write_streak(tx, attempt.user_id, streak)
     await tx.execute(
         "DELETE FROM pending WHERE chat_id = ? AND user_id = ? AND question_id = ?",
         (attempt.chat_id, attempt.user_id, attempt.question_id),
     )
     if card is not None:
-        await write_card(tx, card)
+        await write_card(tx, attempt.user_id, card)
     return cursor.lastrowid
-
-
-async def save_streak(db: Database, user_id: int, streak: StreakRow) -> None:
-    async with db.transaction() as tx:
-        await _write_streak(tx, user_id, streak)
-
-
-async def _write_streak(tx: aiosqlite.Connection, user_id: int, streak: StreakRow) -> None:
-    await tx.execute(
-        "INSERT INTO streaks (user_id, current, best, last_day, freezes) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT(user_id) DO UPDATE SET current = excluded.current, best = excluded.best, "
-        "last_day = excluded.last_day, freezes = excluded.freezes",
-        (user_id, streak.current, streak.best, _day(streak.last_day), streak.freezes),
-    )
-
-
-async def get_streak(db: Database, user_id: int) -> StreakRow:
-    row = await db.fetch_one(
-        "SELECT current, best, last_day, freezes FROM streaks WHERE user_id = ?", (user_id,)
-    )
-    if row is None:
-        return StreakRow(0, 0, None)
-    last = date.fromisoformat(row["last_day"]) if row["last_day"] else None
-    return StreakRow(row["current"], row["best"], last, row["freezes"])
 
 
 async def scores_by_question(db: Database, user_id: int) -> dict[str, list[int]]:
@@ -137,15 +110,7 @@ async def answers_per_day(db: Database, user_id: int, since: date) -> dict[date,
     return {date.fromisoformat(row["local_day"]): row["answers"] for row in rows}
 
 
-@dataclass(frozen=True, slots=True)
-class ChatAnswer:
-    user_id: int
-    name: str
-    score: int
-    answered_at: datetime
-
-
-async def answers_in_chat(db: Database, chat_id: int, question_id: str) -> list[ChatAnswer]:
+async def answers_in_chat(db: Database, chat_id: int, question_id: str) -> list[Score]:
     """Every graded answer to a question in a chat, with the answerer's name."""
     rows = await db.fetch_all(
         "SELECT attempts.user_id, learners.name, attempts.score, attempts.answered_at "
@@ -154,12 +119,6 @@ async def answers_in_chat(db: Database, chat_id: int, question_id: str) -> list[
         (chat_id, question_id),
     )
     return [
-        ChatAnswer(
-            row["user_id"], row["name"], row["score"], datetime.fromisoformat(row["answered_at"])
-        )
+        Score(row["user_id"], row["name"], row["score"], datetime.fromisoformat(row["answered_at"]))
         for row in rows
     ]
-
-
-def _day(day: date | None) -> str | None:
-    return day.isoformat() if day else None

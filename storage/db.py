@@ -1,16 +1,17 @@
-"""Opening the database: URL parsing, pragmas, migrations, serialised writes."""
+"""Opening the database: URL parsing, pragmas, migrations applied, serialised writes."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from storage.migrations import migrate
+from storage import migrations
+from storage.migrations import Migration
 
 DEFAULT_URL = "sqlite:///data/interview-bot.db"
 
@@ -92,6 +93,29 @@ async def open_database(url: str | None) -> Database:
     database = Database(connection, reader)
     await migrate(database)
     return database
+
+
+async def migrate(database: Database, steps: Sequence[Migration] | None = None) -> list[str]:
+    """Apply every step (all of `migrations.MIGRATIONS` unless given) not yet recorded, each
+    in its own transaction with its record; return their names."""
+    connection = database.connection
+    await connection.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    async with connection.execute("SELECT name FROM migrations") as cursor:
+        done = {row[0] for row in await cursor.fetchall()}
+    applied = []
+    for step in migrations.MIGRATIONS if steps is None else steps:
+        if step.name in done:
+            continue
+        async with database.transaction() as tx:
+            await step.apply(tx)
+            await tx.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, datetime('now'))",
+                (step.name,),
+            )
+        applied.append(step.name)
+    return applied
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:

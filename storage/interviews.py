@@ -9,8 +9,9 @@ from enum import StrEnum
 
 import aiosqlite
 
-from storage.attempts import Attempt, StreakRow, write_attempt
-from storage.cards import CardRow
+from bot.core.review import ReviewCard
+from bot.core.streaks import Streak
+from storage.attempts import Attempt, write_attempt
 from storage.db import Database
 
 
@@ -134,8 +135,8 @@ async def save_answer(
     interview: Interview,
     step: Step,
     attempt: Attempt,
-    streak: StreakRow,
-    card: CardRow,
+    streak: Streak,
+    card: ReviewCard,
 ) -> None:
     """The graded answer to the current question, with its attempt, streak and card, and
     the interview's next step, in one transaction."""

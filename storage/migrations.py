@@ -1,22 +1,48 @@
-"""Schema migrations: an ordered list of named steps, each recorded once it has run."""
+"""The schema, as an ordered list of named steps; `db.migrate` applies each once and records it.
+
+A step is an async function of the open transaction. Its recorded name is its position and
+its function name (`003_daily_subscriptions_and_deliveries`), so new steps go at the end and
+existing ones are never renamed, reordered or edited: databases already record them.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
-if TYPE_CHECKING:
-    from storage.db import Database
+import aiosqlite
 
-MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "001_learners_attempts_streaks",
+Apply = Callable[[aiosqlite.Connection], Awaitable[None]]
+
+
+class Migration(NamedTuple):
+    name: str
+    apply: Apply
+
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(apply: Apply) -> Apply:
+    """Append `apply` to MIGRATIONS as the next step."""
+    MIGRATIONS.append(Migration(f"{len(MIGRATIONS) + 1:03d}_{apply.__name__}", apply))
+    return apply
+
+
+@migration
+async def learners_attempts_streaks(tx: aiosqlite.Connection) -> None:
+    await tx.execute(
         """
         CREATE TABLE learners (
             user_id INTEGER PRIMARY KEY,
             name TEXT NOT NULL DEFAULT '',
             timezone TEXT NOT NULL DEFAULT 'UTC',
             created_at TEXT NOT NULL
-        );
+        )
+        """
+    )
+    await tx.execute(
+        """
         CREATE TABLE attempts (
             id INTEGER PRIMARY KEY,
             user_id INTEGER NOT NULL REFERENCES learners(user_id) ON DELETE CASCADE,
@@ -27,18 +53,25 @@ MIGRATIONS: list[tuple[str, str]] = [
             hints INTEGER NOT NULL DEFAULT 0,
             answered_at TEXT NOT NULL,
             local_day TEXT NOT NULL
-        );
-        CREATE INDEX attempts_by_user ON attempts(user_id, question_id);
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX attempts_by_user ON attempts(user_id, question_id)")
+    await tx.execute(
+        """
         CREATE TABLE streaks (
             user_id INTEGER PRIMARY KEY REFERENCES learners(user_id) ON DELETE CASCADE,
             current INTEGER NOT NULL,
             best INTEGER NOT NULL,
             last_day TEXT
-        );
-        """,
-    ),
-    (
-        "002_pending_questions",
+        )
+        """
+    )
+
+
+@migration
+async def pending_questions(tx: aiosqlite.Connection) -> None:
+    await tx.execute(
         """
         CREATE TABLE pending (
             chat_id INTEGER NOT NULL,
@@ -48,18 +81,25 @@ MIGRATIONS: list[tuple[str, str]] = [
             hints INTEGER NOT NULL DEFAULT 0,
             asked_at TEXT NOT NULL,
             PRIMARY KEY (chat_id, user_id)
-        );
+        )
+        """
+    )
+    await tx.execute(
+        """
         CREATE TABLE asked_messages (
             chat_id INTEGER NOT NULL,
             message_id INTEGER NOT NULL,
             question_id TEXT NOT NULL,
             asked_at TEXT NOT NULL,
             PRIMARY KEY (chat_id, message_id)
-        );
-        """,
-    ),
-    (
-        "003_daily_subscriptions_and_deliveries",
+        )
+        """
+    )
+
+
+@migration
+async def daily_subscriptions_and_deliveries(tx: aiosqlite.Connection) -> None:
+    await tx.execute(
         """
         CREATE TABLE subscriptions (
             chat_id INTEGER PRIMARY KEY,
@@ -70,8 +110,12 @@ MIGRATIONS: list[tuple[str, str]] = [
             next_due TEXT NOT NULL,
             active INTEGER NOT NULL DEFAULT 1,
             created_at TEXT NOT NULL
-        );
-        CREATE INDEX subscriptions_due ON subscriptions(active, next_due, chat_id);
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX subscriptions_due ON subscriptions(active, next_due, chat_id)")
+    await tx.execute(
+        """
         CREATE TABLE deliveries (
             chat_id INTEGER NOT NULL,
             day TEXT NOT NULL,
@@ -80,13 +124,16 @@ MIGRATIONS: list[tuple[str, str]] = [
             message_id INTEGER,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (chat_id, day)
-        );
-        """,
-    ),
-    (
-        # Questions answered before spaced repetition become cards due at their last answer
-        # (so: due now), with no FSRS state yet; their next answer starts it.
-        "004_review_cards",
+        )
+        """
+    )
+
+
+@migration
+async def review_cards(tx: aiosqlite.Connection) -> None:
+    """Questions answered before spaced repetition become cards due at their last answer
+    (so: due now), with no FSRS state yet; their next answer starts it."""
+    await tx.execute(
         """
         CREATE TABLE review_cards (
             user_id INTEGER NOT NULL REFERENCES learners(user_id) ON DELETE CASCADE,
@@ -96,17 +143,24 @@ MIGRATIONS: list[tuple[str, str]] = [
             reviews INTEGER NOT NULL,
             memory TEXT,
             PRIMARY KEY (user_id, question_id)
-        );
+        )
+        """
+    )
+    await tx.execute(
+        """
         INSERT INTO review_cards (user_id, question_id, due, score, reviews, memory)
         SELECT attempts.user_id, attempts.question_id, attempts.answered_at, attempts.score,
                latest.answers, NULL
         FROM attempts JOIN (
             SELECT MAX(id) AS id, COUNT(*) AS answers FROM attempts GROUP BY user_id, question_id
-        ) AS latest ON attempts.id = latest.id;
-        """,
-    ),
-    (
-        "005_interviews",
+        ) AS latest ON attempts.id = latest.id
+        """
+    )
+
+
+@migration
+async def interviews(tx: aiosqlite.Connection) -> None:
+    await tx.execute(
         """
         CREATE TABLE interviews (
             id INTEGER PRIMARY KEY,
@@ -119,9 +173,17 @@ MIGRATIONS: list[tuple[str, str]] = [
             stage TEXT NOT NULL,
             started_at TEXT NOT NULL,
             ended_at TEXT
-        );
+        )
+        """
+    )
+    await tx.execute(
+        """
         CREATE UNIQUE INDEX interviews_running ON interviews(chat_id, user_id)
-            WHERE status = 'running';
+            WHERE status = 'running'
+        """
+    )
+    await tx.execute(
+        """
         CREATE TABLE interview_questions (
             interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
             position INTEGER NOT NULL,
@@ -132,56 +194,35 @@ MIGRATIONS: list[tuple[str, str]] = [
             follow_up_answer TEXT,
             answered_at TEXT,
             PRIMARY KEY (interview_id, position)
-        );
-        """,
-    ),
-    (
-        "006_streak_freezes",
+        )
         """
-        ALTER TABLE streaks ADD COLUMN freezes INTEGER NOT NULL DEFAULT 0;
-        """,
-    ),
-    (
-        "007_disputes",
+    )
+
+
+@migration
+async def streak_freezes(tx: aiosqlite.Connection) -> None:
+    await tx.execute("ALTER TABLE streaks ADD COLUMN freezes INTEGER NOT NULL DEFAULT 0")
+
+
+@migration
+async def disputes(tx: aiosqlite.Connection) -> None:
+    await tx.execute(
         """
         CREATE TABLE disputes (
             attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
             user_id INTEGER NOT NULL,
             question_id TEXT NOT NULL,
             created_at TEXT NOT NULL
-        );
-        CREATE INDEX disputes_by_question ON disputes(question_id);
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX disputes_by_question ON disputes(question_id)")
+    await tx.execute(
+        """
         CREATE TABLE disputed_points (
             attempt_id INTEGER NOT NULL REFERENCES disputes(attempt_id) ON DELETE CASCADE,
             point TEXT NOT NULL,
             PRIMARY KEY (attempt_id, point)
-        );
-        """,
-    ),
-]
-
-
-async def migrate(database: Database) -> list[str]:
-    """Apply every migration not yet recorded, each in its own transaction; return their names."""
-    connection = database.connection
-    await connection.execute(
-        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        """
     )
-    async with connection.execute("SELECT name FROM migrations") as cursor:
-        done = {row[0] for row in await cursor.fetchall()}
-    applied = []
-    for name, script in MIGRATIONS:
-        if name in done:
-            continue
-        async with database.transaction() as tx:
-            for statement in _statements(script):
-                await tx.execute(statement)
-            await tx.execute(
-                "INSERT INTO migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)
-            )
-        applied.append(name)
-    return applied
-
-
-def _statements(script: str) -> list[str]:
-    return [part.strip() for part in script.split(";") if part.strip()]

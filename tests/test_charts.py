@@ -4,12 +4,11 @@ under 1 MB, and the same facts in words within a caption's 1,024 characters."""
 import struct
 from datetime import date, timedelta
 
-from bot.charts import day_colour, progress_chart, score_colour
-from bot.core.practice import calendar_start, practice_calendar
-from bot.core.progress import progress
-from bot.render import HTML, PLAIN
-from bot.replies import MAX_CAPTION, Reply, telegram_length
-from bot.stats import stats_text
+from bot.conversation.reply import MAX_CAPTION, Reply, telegram_length
+from bot.conversation.stats import stats_text
+from bot.core.progress import calendar_start, practice_calendar, progress
+from bot.render.charts import day_colour, progress_chart, score_colour
+from bot.render.markup import HTML, PLAIN
 from content import Section, load_bank
 
 BANK = load_bank()
@@ -63,7 +62,7 @@ def test_the_busiest_chart_stays_small_and_an_empty_calendar_still_renders():
 
 
 def test_colours_follow_the_grade_bands_and_the_answer_levels():
-    assert [score_colour(s) for s in (0, 39, 40, 69, 70, 100)] == [
+    assert [score_colour(s) for s in (0, 29, 30, 69, 70, 100)] == [
         "#cf222e",
         "#cf222e",
         "#d4a72c",

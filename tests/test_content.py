@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.content_summary import summarize
 from content import ContentError, load_bank
 from content.loader import CONTENT_DIR
+from content.summary import summarize
 
 BANK = load_bank()
 

@@ -2,10 +2,10 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from bot.conversation.reply import Reply, telegram_length
 from bot.core.daily import question_of_the_day
 from bot.core.lookup import find_timezone, find_topic
 from bot.core.selection import Seen, choose_question
-from bot.replies import Reply, telegram_length
 from content import Difficulty, KeyPoint, Question, Section, Topic, load_bank
 
 

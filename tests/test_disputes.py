@@ -3,10 +3,11 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.commands import run_command
-from bot.disputes import ADMINS_ONLY, ALREADY, NOT_YOURS, PRIVATE_ONLY, THANKS, UNKNOWN
-from bot.render import PLAIN
-from bot.tutor import Learner, Tutor
+from bot.conversation.commands import run_command
+from bot.conversation.disputes import ADMINS_ONLY, ALREADY, NOT_YOURS, PRIVATE_ONLY, THANKS, UNKNOWN
+from bot.conversation.learner import Learner
+from bot.conversation.tutor import Tutor
+from bot.render.markup import PLAIN
 from content import load_bank
 from storage.disputes import most_disputed
 from storage.pending import set_pending
@@ -97,7 +98,7 @@ async def test_forgetting_a_learner_deletes_their_disputes(db):
     bot = tutor(db)
     ada = Learner(ADA, ADA)
     await bot.press(ada, await graded(bot, ada, WEAK_GIL), NOW)
-    await bot.forget(ada)
+    await bot.account.forget(ada)
     assert await most_disputed(db, 10, 3) == []
     leftover = await db.fetch_one("SELECT COUNT(*) FROM disputed_points")
     assert leftover[0] == 0

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from tests.bot_runner import running_bot
-from tests.fake_telegram import FakeTelegram
+from testing.bot_runner import running_bot
+from testing.fake_telegram import FakeTelegram
 
 ADA, BOB = 1001, 1002
 GIL_ANSWER = (

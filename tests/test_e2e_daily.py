@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.schedule import first_due
-from bot.render import HTML
+from bot.conversation.learner import Learner
+from bot.conversation.tutor import Tutor
+from bot.core.daily import first_due
+from bot.render.markup import HTML
 from bot.telegram.app import build_application, daily_push
-from bot.tutor import Learner, Tutor
 from content import load_bank
 from storage import open_database
 from storage.subscriptions import (
@@ -25,8 +26,8 @@ from storage.subscriptions import (
     get_subscription,
     subscribe,
 )
-from tests.bot_runner import running_bot
-from tests.fake_telegram import FakeTelegram, FloodLimits
+from testing.bot_runner import running_bot
+from testing.fake_telegram import FakeTelegram, FloodLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 ADA, BOB, CY = 2001, 2002, 2003
@@ -105,7 +106,7 @@ async def test_same_question_for_everyone_and_answering_it_counts(fake, database
         assert question.prompt.split()[0] in ada.plain_text
         reply = await tutor.answer(Learner(ADA, ADA), question.answer, clock(), ada.message_id)
         assert "Strong answer" in reply.parts[0]
-        streak = await tutor.streak(Learner(ADA, ADA), clock())
+        streak = await tutor.streaks.show(ADA, clock())
         assert "Current streak: 1 day" in streak.parts[0]
 
 
@@ -289,7 +290,7 @@ async def test_a_daily_question_replaces_an_unanswered_quiz_question(fake, datab
     clock = Clock(datetime(2026, 5, 4, 9, 0, tzinfo=UTC))
     async with push_setup(fake, database_url, clock) as (db, tutor, push):
         ada = Learner(ADA, ADA, "Ada")
-        await tutor.topic(ada, "gil", clock())
+        await tutor.practice.topic(ada, "gil", clock())
         await subscribe_at(db, ADA, time(9), "UTC", clock())
         assert (await push.run()).sent == 1
         question = tutor.daily.question_for(date(2026, 5, 4))

@@ -7,8 +7,8 @@ import pytest
 
 from bot.grader import Grader
 from content import Question, load_bank
-from tests.bot_runner import running_bot
-from tests.fake_telegram import FakeTelegram
+from testing.bot_runner import running_bot
+from testing.fake_telegram import FakeTelegram
 
 ADA = 3001
 GROUP = -100900

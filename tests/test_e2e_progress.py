@@ -7,8 +7,8 @@ import pytest
 
 from bot.core.daily import question_of_the_day
 from content import load_bank
-from tests.bot_runner import running_bot
-from tests.fake_telegram import FakeTelegram
+from testing.bot_runner import running_bot
+from testing.fake_telegram import FakeTelegram
 
 ADA, BOB, CY = 3001, 3002, 3003
 GROUP = -100300

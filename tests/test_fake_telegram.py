@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.fake_telegram import FakeTelegram, FloodLimits, HtmlError, format_text, parse_html
+from testing.fake_telegram import FakeTelegram, FloodLimits, HtmlError, format_text, parse_html
 
 TOKEN = "123456:TEST-TOKEN"
 USER = 42

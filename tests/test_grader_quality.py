@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.grader import Verdict
-from bot.labelled import load_cases, measure
+from bot.grader.labelled import load_cases, measure
 from content import load_bank
 
 CASES = load_cases(Path(__file__).parent / "grader_cases")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.answers import answer_records
+from bot.conversation.answers import answer_records
 from storage.cards import get_card
 from storage.interviews import (
     InterviewStatus,

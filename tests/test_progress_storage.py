@@ -8,21 +8,23 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.console import PICTURE_FILE, converse
-from bot.render import PLAIN
-from bot.tutor import Learner, Tutor
+from bot.conversation.learner import Learner
+from bot.conversation.tutor import Tutor
+from bot.core.streaks import Streak
+from bot.render.markup import PLAIN
 from content import load_bank
 from storage import Database
 from storage.attempts import (
     Attempt,
-    StreakRow,
     answers_in_chat,
     answers_per_day,
-    get_streak,
     last_answered_at,
     record_attempt,
 )
+from storage.db import migrate
 from storage.learners import ensure_learner
-from storage.migrations import MIGRATIONS, migrate
+from storage.migrations import MIGRATIONS
+from storage.streaks import get_streak
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 BANK = load_bank()
@@ -35,10 +37,10 @@ def attempt(user_id, day, chat_id=None, question_id="gil", score=70, at=NOW):
 async def test_freezes_round_trip_with_the_streak(db):
     await ensure_learner(db, 7, "Ada", NOW)
     attempt_id = await record_attempt(
-        db, attempt(7, date(2026, 5, 4)), StreakRow(7, 9, date(2026, 5, 4), 1)
+        db, attempt(7, date(2026, 5, 4)), Streak(7, 9, date(2026, 5, 4), 1)
     )
     assert attempt_id > 0
-    assert await get_streak(db, 7) == StreakRow(7, 9, date(2026, 5, 4), 1)
+    assert await get_streak(db, 7) == Streak(7, 9, date(2026, 5, 4), 1)
 
 
 async def test_the_freeze_migration_keeps_existing_streaks_with_no_freezes(tmp_path):
@@ -46,23 +48,20 @@ async def test_the_freeze_migration_keeps_existing_streaks_with_no_freezes(tmp_p
     connection.row_factory = aiosqlite.Row
     db = Database(connection, reader=connection)
     before = MIGRATIONS.index(next(m for m in MIGRATIONS if m[0] == "006_streak_freezes"))
-    for name, script in MIGRATIONS[:before]:
-        await connection.executescript(script)
-        await connection.execute("CREATE TABLE IF NOT EXISTS migrations (name, applied_at)")
-        await connection.execute("INSERT INTO migrations VALUES (?, 'then')", (name,))
+    await migrate(db, MIGRATIONS[:before])
     await connection.execute("INSERT INTO learners (user_id, created_at) VALUES (7, 'then')")
     await connection.execute(
         "INSERT INTO streaks (user_id, current, best, last_day) VALUES (7, 4, 6, '2026-05-03')"
     )
     assert "006_streak_freezes" in await migrate(db)
-    assert await get_streak(db, 7) == StreakRow(4, 6, date(2026, 5, 3), 0)
+    assert await get_streak(db, 7) == Streak(4, 6, date(2026, 5, 3), 0)
     await db.close()
 
 
 async def test_answers_per_local_day_from_a_day_on(db):
     await ensure_learner(db, 7, "Ada", NOW)
     for day in (date(2026, 5, 1), date(2026, 5, 3), date(2026, 5, 3), date(2026, 4, 1)):
-        await record_attempt(db, attempt(7, day), StreakRow(1, 1, day))
+        await record_attempt(db, attempt(7, day), Streak(1, 1, day))
     assert await answers_per_day(db, 7, date(2026, 4, 2)) == {
         date(2026, 5, 1): 1,
         date(2026, 5, 3): 2,
@@ -74,10 +73,10 @@ async def test_answers_in_a_chat_carry_names_and_instants(db):
     for user, name in ((7, "Ada"), (8, "<Bob>")):
         await ensure_learner(db, user, name, NOW)
     day = date(2026, 5, 4)
-    await record_attempt(db, attempt(7, day, chat_id=-100, score=80), StreakRow(1, 1, day))
+    await record_attempt(db, attempt(7, day, chat_id=-100, score=80), Streak(1, 1, day))
     later = NOW + timedelta(hours=1)
-    await record_attempt(db, attempt(8, day, chat_id=-100, at=later), StreakRow(1, 1, day))
-    await record_attempt(db, attempt(8, day, chat_id=8), StreakRow(1, 1, day))
+    await record_attempt(db, attempt(8, day, chat_id=-100, at=later), Streak(1, 1, day))
+    await record_attempt(db, attempt(8, day, chat_id=8), Streak(1, 1, day))
     answers = await answers_in_chat(db, -100, "gil")
     assert sorted((a.name, a.score, a.answered_at) for a in answers) == [
         ("<Bob>", 70, later),
@@ -90,13 +89,13 @@ async def test_answers_in_a_chat_carry_names_and_instants(db):
 async def test_changing_time_zone_moves_the_streaks_last_day_to_the_new_zone(db):
     tutor = Tutor(db, BANK, PLAIN)
     ada = Learner(7, 7, "Ada")
-    await tutor.set_timezone(ada, "America/New_York", NOW)
+    await tutor.account.set_timezone(ada, "America/New_York", NOW)
     evening = datetime(2026, 5, 5, 0, 30, tzinfo=UTC)  # 20:30 on 4 May in New York
     day = date(2026, 5, 4)
-    await record_attempt(db, attempt(7, day, at=evening), StreakRow(3, 3, day, 1))
-    await tutor.set_timezone(ada, "Asia/Tokyo", evening)
-    assert await get_streak(db, 7) == StreakRow(3, 3, date(2026, 5, 5), 1)
-    reply = await tutor.streak(ada, evening + timedelta(hours=1))
+    await record_attempt(db, attempt(7, day, at=evening), Streak(3, 3, day, 1))
+    await tutor.account.set_timezone(ada, "Asia/Tokyo", evening)
+    assert await get_streak(db, 7) == Streak(3, 3, date(2026, 5, 5), 1)
+    reply = await tutor.streaks.show(ada.user_id, evening + timedelta(hours=1))
     assert "Current streak: 3 day(s)" in reply.parts[0]
     assert "Today already counts" in reply.parts[0]
 

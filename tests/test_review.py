@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 
 from fsrs import Rating
 
-from bot.answers import answer_records
+from bot.conversation.answers import answer_records
 from bot.core.review import ReviewCard, rating, review, summarize
 from bot.core.selection import Seen, choose_question
+from bot.core.streaks import Streak
 from content import Difficulty, KeyPoint, Question, Section
 from storage import migrations, open_database
-from storage.attempts import StreakRow, record_attempt
+from storage.attempts import record_attempt
 from storage.cards import get_card, get_cards
 from storage.learners import ensure_learner, forget_learner
 
@@ -20,8 +21,8 @@ DAY = timedelta(days=1)
 
 
 def test_scores_map_to_ratings_at_the_grader_verdict_bands():
-    assert [rating(s) for s in (0, 39)] == [Rating.Again] * 2
-    assert [rating(s) for s in (40, 69)] == [Rating.Hard] * 2
+    assert [rating(s) for s in (0, 29)] == [Rating.Again] * 2
+    assert [rating(s) for s in (30, 69)] == [Rating.Hard] * 2
     assert [rating(s) for s in (70, 89)] == [Rating.Good] * 2
     assert [rating(s) for s in (90, 100)] == [Rating.Easy] * 2
 
@@ -109,7 +110,7 @@ async def test_an_attempt_and_its_card_are_written_together(db):
     card = await get_card(db, 7, "gil")
     expected = review(review(None, "gil", 80, NOW), "gil", 95, NOW + 2 * DAY)
     assert (card.due, card.score, card.reviews) == (expected.due, 95, 2)
-    assert records.streak == StreakRow(1, 1, date(2026, 5, 6))
+    assert records.streak == Streak(1, 1, date(2026, 5, 6))
     await forget_learner(db, 7)
     assert await get_cards(db, 7) == []
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from bot.core.schedule import at_local, first_due, next_due, parse_clock
+from bot.core.daily import at_local, first_due, next_due, parse_clock
 
 
 @pytest.mark.parametrize(

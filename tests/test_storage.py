@@ -4,10 +4,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.core.streaks import Streak
 from storage import open_database
-from storage.attempts import Attempt, StreakRow, get_streak, record_attempt, scores_by_question
+from storage.attempts import Attempt, record_attempt, scores_by_question
+from storage.db import migrate
 from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
-from storage.migrations import MIGRATIONS, migrate
+from storage.migrations import MIGRATIONS
 from storage.pending import (
     add_hint,
     clear_pending,
@@ -16,6 +18,7 @@ from storage.pending import (
     remember_question_message,
     set_pending,
 )
+from storage.streaks import get_streak
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 
@@ -47,9 +50,9 @@ async def test_learner_timezone_defaults_to_utc_and_round_trips(db):
 async def test_attempt_streak_and_pending_are_written_together(db):
     await ensure_learner(db, 7, "Ada", NOW)
     await set_pending(db, 7, 7, "gil", NOW)
-    await record_attempt(db, attempt(), StreakRow(1, 1, date(2026, 5, 4)))
+    await record_attempt(db, attempt(), Streak(1, 1, date(2026, 5, 4)))
     assert await scores_by_question(db, 7) == {"gil": [70]}
-    assert await get_streak(db, 7) == StreakRow(1, 1, date(2026, 5, 4))
+    assert await get_streak(db, 7) == Streak(1, 1, date(2026, 5, 4))
     assert await get_pending(db, 7, 7) is None
 
 
@@ -59,9 +62,9 @@ async def test_failed_transaction_leaves_nothing_behind(db):
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO streaks (user_id, current, best) VALUES (7, 5, 5)")
             raise RuntimeError("crash between two writes")
-    assert await get_streak(db, 7) == StreakRow(0, 0, None)
-    await record_attempt(db, attempt(), StreakRow(1, 1, date(2026, 5, 4)))
-    assert await get_streak(db, 7) == StreakRow(1, 1, date(2026, 5, 4))
+    assert await get_streak(db, 7) == Streak(0, 0, None)
+    await record_attempt(db, attempt(), Streak(1, 1, date(2026, 5, 4)))
+    assert await get_streak(db, 7) == Streak(1, 1, date(2026, 5, 4))
 
 
 async def test_pending_question_hints_and_clear(db):
@@ -86,10 +89,10 @@ async def test_forget_deletes_every_row_about_the_learner(db):
     await ensure_learner(db, 9, "Bob", NOW)
     await set_pending(db, 7, 7, "gil", NOW)
     for user in (7, 9):
-        await record_attempt(db, attempt(user_id=user), StreakRow(1, 1, date(2026, 5, 4)))
+        await record_attempt(db, attempt(user_id=user), Streak(1, 1, date(2026, 5, 4)))
     await forget_learner(db, 7)
     assert await scores_by_question(db, 7) == {}
-    assert await get_streak(db, 7) == StreakRow(0, 0, None)
+    assert await get_streak(db, 7) == Streak(0, 0, None)
     assert await get_pending(db, 7, 7) is None
     assert await db.fetch_one("SELECT 1 FROM learners WHERE user_id = 7") is None
     assert await scores_by_question(db, 9) == {"gil": [70]}

@@ -11,14 +11,14 @@ from enum import Enum
 from statistics import fmean
 
 from bot.core.lookup import find_topic
+from bot.grader.thresholds import STRONG_FROM
 from content import Difficulty, Question, Section, Topic
 
 MIN_QUESTIONS = 3
 MAX_QUESTIONS = 10
 DEFAULT_QUESTIONS = 5
-# The grader's "strong answer" band: a section averaging this is a strength, a question
-# scoring less points at topics to practise, and an interview averaging this is passed.
-STRONG_FROM = 70
+# The grader's "strong answer" band (STRONG_FROM): a section averaging this is a strength, a
+# question scoring less points at topics to practise, and an interview averaging this is passed.
 # Averages from here to STRONG_FROM are "almost ready": a partly-there interview.
 ALMOST_FROM = 50
 # Ready with room to spare: the next level up is worth a try.

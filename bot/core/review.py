@@ -1,11 +1,11 @@
 """Spaced repetition: every answered question is a review card that FSRS schedules.
 
-The learner never rates their own recall; the grade does it. The bands follow the grader's
-verdicts (weak below 40, partly there from 40, strong from 70) and split the strong band so
-that a near-complete answer earns the longest interval:
+The learner never rates their own recall; the grade does it. The bands are the grader's
+verdicts (weak below PARTIAL_FROM, partly there from it, strong from STRONG_FROM: today 30
+and 70) and the strong band is split so that a near-complete answer earns the longest interval:
 
-    score  0-39  -> Again   the answer missed most of what matters: ask again soon
-    score 40-69  -> Hard    partly there
+    score  0-29  -> Again   the answer missed most of what matters: ask again soon
+    score 30-69  -> Hard    partly there
     score 70-89  -> Good    a solid answer
     score 90-100 -> Easy    everything that matters, said well
 
@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler
 
-AGAIN_BELOW = 40
-HARD_BELOW = 70
-GOOD_BELOW = 90
+from bot.grader.thresholds import PARTIAL_FROM, STRONG_FROM
+
+GOOD_BELOW = 90  # the strong band's top: Easy from here
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 # FSRS cards carry an id for review logs, which the bot does not keep; a fixed id also keeps
@@ -57,9 +57,9 @@ class ReviewSummary:
 
 def rating(score: int) -> Rating:
     """The FSRS rating a 0-100 score stands for (see the module docstring)."""
-    if score < AGAIN_BELOW:
+    if score < PARTIAL_FROM:
         return Rating.Again
-    if score < HARD_BELOW:
+    if score < STRONG_FROM:
         return Rating.Hard
     if score < GOOD_BELOW:
         return Rating.Good

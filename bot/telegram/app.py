@@ -5,22 +5,22 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults
 
-from bot.commands import COMMANDS
 from bot.config import Settings
-from bot.render import HTML
+from bot.conversation.commands import LISTED
+from bot.conversation.tutor import Tutor
+from bot.render.markup import HTML
+from bot.runtime import Engine, open_engine, running_engine, utc_now
 from bot.telegram.handlers import Handlers
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
-from bot.tutor import Tutor
-from content import load_bank
-from storage import Database, open_database
+from storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,6 @@ PUSH_EVERY_SECONDS = 20
 PUSH_SHARE_OF_RATE = 0.97
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Services:
     """What the handlers need at run time, opened after the bot starts and closed at exit."""
 
@@ -50,19 +46,17 @@ class Services:
         self.settings = settings
         self.handlers = handlers
         self.clock = clock
-        self.db: Database | None = None
+        self.engine: Engine | None = None
 
     async def open(self, application: Application) -> None:
-        """`post_init`: open the database, load the bank, publish the command menu."""
-        self.db = await open_database(self.settings.database_url)
-        bank = load_bank()
-        tutor = self.handlers.tutor = Tutor(self.db, bank, HTML, self.settings.admin_ids)
-        await application.bot.set_my_commands(
-            [BotCommand(c.name, c.description) for c in COMMANDS if c.name != "start" and c.in_menu]
-        )
+        """`post_init`: start the engine (database and bank), publish the command menu, and
+        schedule the daily push."""
+        engine = self.engine = await open_engine(self.settings, HTML)
+        tutor = self.handlers.tutor = engine.tutor
+        await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in LISTED])
         push = daily_push(
             self.settings,
-            self.db,
+            engine.db,
             tutor,
             application.bot,
             self.clock,
@@ -73,14 +67,15 @@ class Services:
         application.job_queue.run_repeating(
             push.tick, interval=PUSH_EVERY_SECONDS, first=1, name=PUSH_JOB
         )
-        log.info("serving %d questions as @%s", len(bank.questions), application.bot.username)
+        questions = len(tutor.bank.questions)
+        log.info("serving %d questions as @%s", questions, application.bot.username)
 
     async def close(self, application: Application) -> None:
-        """`post_shutdown`: close the database."""
+        """`post_shutdown`: close the engine's database."""
         self.handlers.tutor = None
-        if self.db is not None:
-            await self.db.close()
-            self.db = None
+        if self.engine is not None:
+            await self.engine.close()
+            self.engine = None
 
 
 def daily_push(
@@ -106,13 +101,8 @@ def daily_push(
 async def push_once(settings: Settings) -> PushReport:
     """`python -m bot daily --now`: send what is due now, once, without polling."""
     application = build_application(settings)
-    async with application:
-        db = await open_database(settings.database_url)
-        try:
-            tutor = Tutor(db, load_bank(), HTML)
-            return await daily_push(settings, db, tutor, application.bot).run()
-        finally:
-            await db.close()
+    async with application, running_engine(settings, HTML) as engine:
+        return await daily_push(settings, engine.db, engine.tutor, application.bot).run()
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Application:

@@ -19,10 +19,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import BY_NAME, run_command
-from bot.replies import Reply
+from bot.conversation.commands import BY_NAME, run_command
+from bot.conversation.learner import Learner
+from bot.conversation.reply import Reply
+from bot.conversation.tutor import Tutor
 from bot.telegram.send import send_reply
-from bot.tutor import Learner, Tutor
 
 log = logging.getLogger(__name__)
 

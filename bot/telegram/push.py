@@ -30,7 +30,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.daily import DailyQuestions, Due
+from bot.conversation.daily import DailyQuestions, Due
 from storage import Database
 from storage.subscriptions import (
     DeliveryStatus,

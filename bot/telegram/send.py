@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 
-from bot.replies import Reply
+from bot.conversation.reply import Reply
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -4,22 +4,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.conversation.actions import QUIZ, REVIEW_NOW
+from bot.conversation.learner import Learner
+from bot.conversation.reply import Reply
 from bot.core.review import summarize
 from bot.core.selection import Seen
-from bot.render import Markup
-from bot.replies import QUIZ, Button, Reply
+from bot.render.markup import Markup
 from content import Bank
 from storage import Database
 from storage.cards import get_cards
 from storage.learners import get_timezone
 
-if TYPE_CHECKING:
-    from bot.tutor import Learner
-
-REVIEW_NOW = Button("Review now", "quiz")
 NO_CARDS = (
     "No reviews yet. Every question you answer becomes a review card: I bring it back when "
     "you are about to forget it, sooner when the answer was weak. Start with /quiz."

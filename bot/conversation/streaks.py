@@ -1,24 +1,17 @@
 """Streaks, conversation side: `/streak`, and keeping the streak's days on the learner's clock
-when they change time zone (bot/answers.py extends the streak with each graded answer)."""
+when they change time zone (answers.py extends the streak with each graded answer)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.streaks import MAX_FREEZES, Streak, local_day, moved, status
-from bot.render import Markup
-from bot.replies import Reply
+from bot.conversation.reply import Reply
+from bot.core.streaks import MAX_FREEZES, local_day, moved, status
+from bot.render.markup import Markup
 from storage import Database
-from storage.attempts import StreakRow, get_streak, last_answered_at, save_streak
+from storage.attempts import last_answered_at
 from storage.learners import get_timezone
-
-
-def _streak(row: StreakRow) -> Streak:
-    return Streak(row.current, row.best, row.last_day, row.freezes)
-
-
-def _row(streak: Streak) -> StreakRow:
-    return StreakRow(streak.current, streak.best, streak.last_day, streak.freezes)
+from storage.streaks import get_streak, save_streak
 
 
 class Streaks:
@@ -31,16 +24,16 @@ class Streaks:
         last = await last_answered_at(self.db, user_id)
         if last is None:
             return
-        streak = _streak(await get_streak(self.db, user_id))
+        streak = await get_streak(self.db, user_id)
         rezoned = moved(streak, local_day(last, timezone))
         if rezoned != streak:
-            await save_streak(self.db, user_id, _row(rezoned))
+            await save_streak(self.db, user_id, rezoned)
 
     async def show(self, user_id: int, now: datetime) -> Reply:
         """`/streak`: current and best, freezes held and spent, whether today counts."""
         timezone = await get_timezone(self.db, user_id)
         today = local_day(now, timezone)
-        shown = status(_streak(await get_streak(self.db, user_id)), today)
+        shown = status(await get_streak(self.db, user_id), today)
         lines = [
             f"🔥 Current streak: {shown.current} day(s)",
             f"🏆 Best: {shown.best} day(s)",

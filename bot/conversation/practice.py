@@ -1,35 +1,29 @@
-"""The conversation engine: what happens when a learner asks, answers, skips or looks back.
-
-Adapters (Telegram, console) turn input into calls here and render the `Reply` values that
-come back. The tutor reads and writes storage and calls the core; it never touches a network.
-"""
+"""Practice, one question at a time: `/quiz`, `/topic`, `/topics`, the question of the day on
+demand, answers and their grades, `/hint`, `/skip` and `/cancel`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from bot.answers import answer_records
-from bot.core.lookup import find_timezone, find_topic
+from bot.conversation.actions import NEXT, QUIZ, TOPICS, dispute_button, topic_button
+from bot.conversation.answers import answer_records
+from bot.conversation.daily import DailyQuestions, heading
+from bot.conversation.interview import Interviews
+from bot.conversation.learner import Learner
+from bot.conversation.phrases import ANSWER_BY_REPLY, did_you_mean, not_graded, unknown_topic
+from bot.conversation.reply import Button, Reply
+from bot.conversation.review import Reviews
+from bot.core.lookup import find_topic
 from bot.core.progress import tally
 from bot.core.selection import choose_question
 from bot.core.streaks import local_day
-from bot.daily import DailyQuestions
-from bot.disputes import DISPUTE_ACTION, Disputes, dispute_button
 from bot.grader import Grader
-from bot.interview import Interviews
-from bot.leaderboard import Leaderboard
-from bot.render import Markup, grade_parts, model_answer, question_text
-from bot.replies import DAILY, NEXT, QUIZ, TOPICS, Button, Reply
-from bot.reviews import Reviews
-from bot.stats import Stats
-from bot.streaks import Streaks
+from bot.render.markup import Markup
+from bot.render.questions import grade_parts, model_answer, question_text
 from content import Bank, Question
 from storage import Database
 from storage.attempts import record_attempt, scores_by_question
-from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
+from storage.learners import ensure_learner
 from storage.pending import (
     Pending,
     add_hint,
@@ -40,63 +34,27 @@ from storage.pending import (
     set_pending,
 )
 
-TOPIC_ACTION = "topic:"
-FORGET_YES = Button("Yes, delete everything", "forget:yes")
-FORGET_NO = Button("No, keep it", "forget:no")
 TOPIC_KEYBOARD_WIDTH = 2
 
-HELP = """Commands:
-/quiz: your due reviews first, then a new question from your weakest section
-/review: how many reviews are due, and when the next one is
-/interview: a mock interview, e.g. /interview, /interview 8, /interview 6 senior
-/topic NAME: a question on a topic, e.g. /topic gil; /topics lists them
-/hint: reveal one key point; /skip: show the model answer; /cancel: drop the question
-/streak: your daily streak and streak freezes; /stats: your progress, as a chart
-/top: in a group, today's leaderboard for the question of the day
-/timezone Europe/Berlin: your time zone, so streak days are your days
-/forget: delete everything stored about you
-Answer a question by simply writing your answer (in groups: reply to the question)."""
 
-
-@dataclass(frozen=True, slots=True)
-class Learner:
-    """Who is talking, and where."""
-
-    user_id: int
-    chat_id: int
-    name: str = ""
-    group: bool = False
-    admin: bool = False
-
-
-class Tutor:
+class Practice:
     def __init__(
-        self, db: Database, bank: Bank, markup: Markup, admin_ids: Iterable[int] = ()
+        self,
+        db: Database,
+        bank: Bank,
+        grader: Grader,
+        markup: Markup,
+        reviews: Reviews,
+        daily: DailyQuestions,
+        interviews: Interviews,
     ) -> None:
         self.db = db
         self.bank = bank
-        self.grader = Grader(bank)
+        self.grader = grader
         self.m = markup
-        self.daily = DailyQuestions(db, bank, markup)
-        self.reviews = Reviews(db, bank, markup)
-        self.interviews = Interviews(db, bank, self.grader, self.reviews, markup)
-        self.streaks = Streaks(db, markup)
-        self.stats_report = Stats(db, bank, markup)
-        self.disputes = Disputes(db, bank, self.grader, markup, admin_ids)
-        self.leaderboard = Leaderboard(db, self.daily, markup)
-
-    async def start(self, who: Learner, now: datetime) -> Reply:
-        await ensure_learner(self.db, who.user_id, who.name, now)
-        intro = (
-            f"{self.m.bold('Python interview practice.')}\n"
-            f"I ask interview questions ({len(self.bank.questions)} of them, 8 sections).\n"
-            "You answer in your own words; I show which key points you covered and missed.\n"
-            "Answer every day to keep your streak."
-        )
-        return Reply.of(intro, buttons=[[QUIZ, TOPICS, DAILY]])
-
-    def help(self) -> Reply:
-        return Reply.of(self.m.escape(HELP))
+        self.reviews = reviews
+        self.daily = daily
+        self.interviews = interviews
 
     async def quiz(self, who: Learner, now: datetime, topic: str | None = None) -> Reply:
         """Ask the learner's next question, from one topic if given."""
@@ -109,8 +67,8 @@ class Tutor:
         )
         if question is None:
             return Reply.of(self.m.escape("There is no question on that topic yet."))
-        heading = f"Topic: {self.bank.topic(topic).name}" if topic else ""
-        return await self._ask(who, question, now, heading)
+        title = f"Topic: {self.bank.topic(topic).name}" if topic else ""
+        return await self._ask(who, question, now, title)
 
     async def daily_question(self, who: Learner, now: datetime) -> Reply:
         """Ask today's question of the day (the same for everyone on this date)."""
@@ -118,19 +76,19 @@ class Tutor:
         timezone = await self.daily.chat_zone(who.user_id, who.chat_id, who.group)
         day = local_day(now, timezone)
         question = self.daily.question_for(day)
-        return await self._ask(who, question, now, f"Question of the day, {day:%d %B}")
+        return await self._ask(who, question, now, heading(day))
 
-    async def _ask(self, who: Learner, question: Question, now: datetime, heading: str) -> Reply:
+    async def _ask(self, who: Learner, question: Question, now: datetime, title: str) -> Reply:
         if busy := await self.interviews.busy(who):
             return busy
         if not who.group:
             await set_pending(self.db, who.chat_id, who.user_id, question.id, now)
         footer = (
-            "Reply to this message with your answer."
+            ANSWER_BY_REPLY
             if who.group
-            else ("Write your answer. /hint for a hint, /skip to see the answer.")
+            else "Write your answer. /hint for a hint, /skip to see the answer."
         )
-        text = question_text(question, self.m, heading)
+        text = question_text(question, self.m, title)
         return Reply.of(text, self.m.italic(footer), asks=question.id)
 
     async def question_sent(
@@ -150,12 +108,11 @@ class Tutor:
         if found.match:
             return await self.quiz(who, now, topic=found.match.slug)
         if found.suggestions:
-            buttons = [[Button(t.name, TOPIC_ACTION + t.slug)] for t in found.suggestions]
-            names = ", ".join(t.name for t in found.suggestions)
-            text = f"I don't know the topic “{query.strip()[:50]}”. Did you mean: {names}?"
+            buttons = [[topic_button(t.name, t.slug)] for t in found.suggestions]
+            text = f"{unknown_topic(query)} {did_you_mean(t.name for t in found.suggestions)}"
             return Reply.of(self.m.escape(text), buttons=buttons)
         return Reply.of(
-            self.m.escape(f"I don't know the topic “{query.strip()[:50]}”. Pick one:"),
+            self.m.escape(f"{unknown_topic(query)} Pick one:"),
             buttons=await self._topic_buttons(who),
         )
 
@@ -172,8 +129,9 @@ class Tutor:
             questions = self.bank.in_topic(topic.slug)
             if questions:
                 done = tally(questions, scores)
-                label = f"{topic.name} {done.answered}/{done.total}"
-                buttons.append(Button(label, TOPIC_ACTION + topic.slug))
+                buttons.append(
+                    topic_button(f"{topic.name} {done.answered}/{done.total}", topic.slug)
+                )
         width = TOPIC_KEYBOARD_WIDTH
         return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
@@ -181,10 +139,7 @@ class Tutor:
         self, who: Learner, text: str, now: datetime, reply_to: int | None = None
     ) -> Reply | None:
         """Grade an answer: to the question message it replies to, else (in private chats) to
-        the pending question. In groups anything but a reply to a question returns None.
-        While a mock interview runs in a private chat, messages answer the interview."""
-        if interview := await self.interviews.answer(who, text, now):
-            return interview
+        the pending question. In groups anything but a reply to a question returns None."""
         hints = 0
         question_id = (
             await question_of_message(self.db, who.chat_id, reply_to) if reply_to else None
@@ -205,7 +160,7 @@ class Tutor:
         grade = self.grader.grade(question, text)
         if grade.no_answer:
             advice = (
-                f"Your message {grade.no_answer.value}, so I did not grade it. "
+                f"{not_graded(grade.no_answer)} "
                 "Try again in your own words, or /hint for a hint, /skip for the answer."
             )
             return Reply.of(self.m.escape(advice))
@@ -217,7 +172,7 @@ class Tutor:
         summary, model = grade_parts(grade, question, self.m, hints)
         if who.name and who.group:
             summary = f"{self.m.bold(who.name)}\n{summary}"
-        same = Button("Same topic", TOPIC_ACTION + question.topics[0])
+        same = topic_button("Same topic", question.topics[0])
         return Reply.of(summary, model, buttons=[[NEXT, same], [dispute_button(attempt_id)]])
 
     async def hint(self, who: Learner) -> Reply:
@@ -268,63 +223,3 @@ class Tutor:
     def _nothing_pending(self) -> Reply:
         text = "No question is waiting (in groups, hints are for private chats)."
         return Reply.of(self.m.escape(text), buttons=[[QUIZ]])
-
-    async def streak(self, who: Learner, now: datetime) -> Reply:
-        return await self.streaks.show(who.user_id, now)
-
-    async def stats(self, who: Learner, now: datetime) -> Reply:
-        return await self.stats_report.show(who.user_id, now)
-
-    async def set_timezone(self, who: Learner, query: str, now: datetime) -> Reply:
-        await ensure_learner(self.db, who.user_id, who.name, now)
-        if not query.strip():
-            current = await get_timezone(self.db, who.user_id)
-            text = f"Your time zone is {current}. Change it with /timezone Europe/Berlin."
-            return Reply.of(self.m.escape(text))
-        found = find_timezone(query)
-        if found.match is None:
-            offer = f" Did you mean: {', '.join(found.suggestions)}?" if found.suggestions else ""
-            text = f"I don't know the time zone “{query.strip()[:50]}”.{offer}"
-            return Reply.of(self.m.escape(text + " Use a name like Europe/Berlin."))
-        await set_timezone(self.db, who.user_id, found.match)
-        await self.daily.timezone_changed(who.user_id, found.match, now)
-        await self.streaks.timezone_changed(who.user_id, found.match)
-        local = now.astimezone(ZoneInfo(found.match))
-        text = f"Time zone set to {found.match} (your time now: {local:%H:%M})."
-        return Reply.of(self.m.escape(text))
-
-    def forget_confirm(self, who: Learner) -> Reply:
-        if who.group:
-            return Reply.of(self.m.escape("To delete your data, send /forget in a private chat."))
-        text = (
-            "Delete everything I store about you: answers, streaks, settings? "
-            "This cannot be undone."
-        )
-        return Reply.of(self.m.escape(text), buttons=[[FORGET_YES, FORGET_NO]])
-
-    async def forget(self, who: Learner) -> Reply:
-        if who.group:
-            return self.forget_confirm(who)
-        await forget_learner(self.db, who.user_id)
-        return Reply.of(self.m.escape("Done: everything about you is deleted. /start begins anew."))
-
-    async def press(self, who: Learner, action: str, now: datetime) -> Reply:
-        """A button was pressed; its data is untrusted (old messages, forged data)."""
-        if action == QUIZ.action:
-            return await self.quiz(who, now)
-        if action == TOPICS.action:
-            return await self.topics(who)
-        if action == DAILY.action:
-            return await self.daily_question(who, now)
-        if action == FORGET_YES.action:
-            return await self.forget(who)
-        if action == FORGET_NO.action:
-            return Reply.of(self.m.escape("Kept everything."))
-        if action.startswith(DISPUTE_ACTION):
-            return await self.disputes.press(who.user_id, who.chat_id, action, now)
-        if action.startswith(TOPIC_ACTION) and self.bank.topic(action.removeprefix(TOPIC_ACTION)):
-            return await self.quiz(who, now, topic=action.removeprefix(TOPIC_ACTION))
-        return Reply.of(
-            self.m.escape("That button no longer works. Here is the menu:"),
-            buttons=[[QUIZ, TOPICS, DAILY]],
-        )

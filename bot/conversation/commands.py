@@ -1,4 +1,5 @@
-"""The slash commands both adapters understand, with the menu text Telegram shows."""
+"""The slash commands both adapters understand: one table gives each command's part of the
+engine, Telegram's command menu and the `/help` text."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.replies import Reply
-from bot.tutor import Learner, Tutor
+from bot.conversation.learner import Learner
+from bot.conversation.reply import Reply
+from bot.conversation.tutor import Tutor
 
 Run = Callable[[Tutor, Learner, str, datetime], Awaitable[Reply]]
 
@@ -15,36 +17,25 @@ Run = Callable[[Tutor, Learner, str, datetime], Awaitable[Reply]]
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str
-    description: str
+    description: str  # one line in Telegram's menu and in /help
     run: Run
     needs_admin_status: bool = False  # in groups, the adapter finds out if the sender is admin
-    in_menu: bool = True  # listed in Telegram's command menu
+    listed: bool = True  # shown in Telegram's command menu and in /help
 
 
 async def _quiz(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
     """`/quiz` asks the next question; `/quiz gil` is read as `/topic gil`."""
-    return await (tutor.topic(who, args, now) if args.strip() else tutor.quiz(who, now))
+    if args.strip():
+        return await tutor.practice.topic(who, args, now)
+    return await tutor.practice.quiz(who, now)
 
 
 async def _help(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
-    return tutor.help()
+    return Reply.of(tutor.m.escape(HELP))
 
 
 async def _forget(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
-    return tutor.forget_confirm(who)
-
-
-async def _hint(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
-    """During a mock interview `/hint`, `/skip` and `/cancel` act on the interview."""
-    return await tutor.interviews.hint(who) or await tutor.hint(who)
-
-
-async def _skip(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
-    return await tutor.interviews.skip(who, now) or await tutor.skip(who)
-
-
-async def _cancel(tutor: Tutor, who: Learner, args: str, now: datetime) -> Reply:
-    return await tutor.interviews.cancel(who, now) or await tutor.cancel(who)
+    return tutor.account.forget_confirm(who)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -55,13 +46,23 @@ COMMANDS: tuple[Command, ...] = (
         "A mock interview, e.g. /interview 6 senior",
         lambda t, w, a, n: t.interviews.command(w, a, n),
     ),
-    Command("topic", "A question on a topic, e.g. /topic gil", lambda t, w, a, n: t.topic(w, a, n)),
-    Command("topics", "All topics, with your progress", lambda t, w, a, n: t.topics(w)),
-    Command("hint", "Reveal one key point", _hint),
-    Command("skip", "Show the model answer and move on", _skip),
-    Command("cancel", "Drop the question (or end the interview)", _cancel),
-    Command("streak", "Your daily streak", lambda t, w, a, n: t.streak(w, n)),
-    Command("stats", "Your progress by section, as a chart", lambda t, w, a, n: t.stats(w, n)),
+    Command(
+        "topic",
+        "A question on a topic, e.g. /topic gil",
+        lambda t, w, a, n: t.practice.topic(w, a, n),
+    ),
+    Command("topics", "All topics, with your progress", lambda t, w, a, n: t.practice.topics(w)),
+    Command("hint", "Reveal one key point", lambda t, w, a, n: t.hint(w)),
+    Command("skip", "Show the model answer and move on", lambda t, w, a, n: t.skip(w, n)),
+    Command(
+        "cancel", "Drop the question (or end the interview)", lambda t, w, a, n: t.cancel(w, n)
+    ),
+    Command("streak", "Your daily streak", lambda t, w, a, n: t.streaks.show(w.user_id, n)),
+    Command(
+        "stats",
+        "Your progress by section, as a chart",
+        lambda t, w, a, n: t.stats.show(w.user_id, n),
+    ),
     Command(
         "top",
         "In a group: today's leaderboard for the question of the day",
@@ -71,12 +72,12 @@ COMMANDS: tuple[Command, ...] = (
         "disputes",
         "For operators: the most disputed grades",
         lambda t, w, a, n: t.disputes.report(w.user_id, w.group),
-        in_menu=False,
+        listed=False,
     ),
     Command(
         "timezone",
         "Set your time zone, e.g. /timezone Europe/Berlin",
-        lambda t, w, a, n: t.set_timezone(w, a, n),
+        lambda t, w, a, n: t.account.set_timezone(w, a, n),
     ),
     Command(
         "daily",
@@ -86,9 +87,18 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("forget", "Delete everything stored about you", _forget),
     Command("help", "How to use the bot", _help),
-    Command("start", "What this bot does", lambda t, w, a, n: t.start(w, n)),
+    Command("start", "What this bot does", lambda t, w, a, n: t.account.start(w, n), listed=False),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
+LISTED = tuple(command for command in COMMANDS if command.listed)
+
+HELP = "\n".join(
+    [
+        "Commands:",
+        *(f"/{c.name}: {c.description}" for c in LISTED if c.name != "help"),
+        "Answer a question by simply writing your answer (in groups: reply to the question).",
+    ]
+)
 
 
 async def run_command(tutor: Tutor, who: Learner, name: str, args: str, now: datetime) -> Reply:

@@ -6,12 +6,18 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from bot.charts import progress_chart
-from bot.core.practice import PracticeCalendar, calendar_start, practice_calendar
-from bot.core.progress import Progress, progress
+from bot.conversation.actions import QUIZ
+from bot.conversation.reply import Reply
+from bot.core.progress import (
+    PracticeCalendar,
+    Progress,
+    calendar_start,
+    practice_calendar,
+    progress,
+)
 from bot.core.streaks import local_day
-from bot.render import Markup
-from bot.replies import QUIZ, Reply
+from bot.render.charts import progress_chart
+from bot.render.markup import Markup
 from content import Bank
 from storage import Database
 from storage.attempts import answers_per_day, scores_by_question

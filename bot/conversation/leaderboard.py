@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.leaderboard import Score, leaderboard
+from bot.conversation.actions import DAILY
+from bot.conversation.daily import DailyQuestions
+from bot.conversation.reply import Reply
+from bot.core.leaderboard import leaderboard
 from bot.core.streaks import local_day
-from bot.daily import DailyQuestions
-from bot.render import Markup, excerpt
-from bot.replies import DAILY, Reply
+from bot.render.markup import Markup, excerpt
 from storage import Database
 from storage.attempts import answers_in_chat
 
@@ -35,10 +36,7 @@ class Leaderboard:
         timezone = await self.daily.chat_zone(user_id, chat_id, group)
         day = local_day(now, timezone)
         question = self.daily.question_for(day)
-        answers = await answers_in_chat(self.db, chat_id, question.id)
-        ranking = leaderboard(
-            (Score(a.user_id, a.name, a.score, a.answered_at) for a in answers), day, timezone
-        )
+        ranking = leaderboard(await answers_in_chat(self.db, chat_id, question.id), day, timezone)
         heading = (
             f"{self.m.bold(f'Leaderboard, {day:%A %d %B}')}\n"
             f"{self.m.escape(f'Question of the day: {excerpt(question.prompt, 90)}')}"

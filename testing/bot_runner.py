@@ -10,8 +10,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.telegram.app import build_application, utc_now
-from tests.fake_telegram import FakeTelegram
+from bot.runtime import utc_now
+from bot.telegram.app import build_application
+from testing.fake_telegram import FakeTelegram
 
 POLL_TIMEOUT = 1  # seconds a getUpdates call waits; also how long stopping may take
 

@@ -14,8 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from bot.core.practice import PracticeCalendar
-from bot.core.progress import Progress
+from bot.core.progress import PracticeCalendar, Progress
 from bot.grader.thresholds import PARTIAL_FROM, STRONG_FROM
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 8.0, 6.4, 100  # 800 x 640 pixels

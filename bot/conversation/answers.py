@@ -1,6 +1,6 @@
 """What one graded answer changes: the attempt, the streak it extends, the question's card.
 
-The ordinary tutor and the mock interview both grade answers; both record them through here,
+Practice and the mock interview both grade answers; both record them through here,
 so an answer counts the same for streaks and reviews wherever it was given.
 """
 
@@ -12,16 +12,17 @@ from datetime import datetime
 from bot.core.review import ReviewCard, review
 from bot.core.streaks import Streak, extend, local_day
 from storage import Database
-from storage.attempts import Attempt, StreakRow, get_streak
-from storage.cards import CardRow, get_card
+from storage.attempts import Attempt
+from storage.cards import get_card
 from storage.learners import get_timezone
+from storage.streaks import get_streak
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerRecords:
     attempt: Attempt
-    streak: StreakRow
-    card: CardRow
+    streak: Streak
+    card: ReviewCard
 
 
 async def answer_records(
@@ -37,16 +38,8 @@ async def answer_records(
     """The rows an answer scoring `score` at `now` writes (the caller writes them together)."""
     timezone = await get_timezone(db, user_id)
     day = local_day(now, timezone)
-    row = await get_streak(db, user_id)
-    streak = extend(Streak(row.current, row.best, row.last_day, row.freezes), day)
-    stored = await get_card(db, user_id, question_id)
-    card = review(_review_card(stored) if stored else None, question_id, score, now)
+    streak = extend(await get_streak(db, user_id), day)
+    card = review(await get_card(db, user_id, question_id), question_id, score, now)
     return AnswerRecords(
-        Attempt(user_id, chat_id, question_id, text, score, hints, now, day),
-        StreakRow(streak.current, streak.best, streak.last_day, streak.freezes),
-        CardRow(user_id, question_id, card.due, card.score, card.reviews, card.memory),
+        Attempt(user_id, chat_id, question_id, text, score, hints, now, day), streak, card
     )
-
-
-def _review_card(row: CardRow) -> ReviewCard:
-    return ReviewCard(row.question_id, row.due, row.score, row.reviews, row.memory)

@@ -6,19 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from bot.conversation.reply import Reply
 from bot.grader import Coverage, Grader
-from bot.render import Markup, excerpt
-from bot.replies import Button, Reply
+from bot.render.markup import Markup, excerpt
 from content import Bank
 from storage import Database
 from storage.attempts import get_attempt
 from storage.disputes import DisputedQuestion, add_dispute, dispute_count, most_disputed
 
-DISPUTE_ACTION = "dispute:"
 SHOWN_QUESTIONS = 10
 SHOWN_POINTS = 3
 EXCERPT = 160
-MAX_ID_DIGITS = 18  # SQLite integers are 64-bit
 
 THANKS = (
     "Thank you! I noted that you think this grade is wrong. Disputed grades are reviewed "
@@ -32,10 +30,6 @@ UNKNOWN = (
 NOT_YOURS = "Only the person who wrote that answer can dispute its grade."
 ADMINS_ONLY = "Sorry, /disputes is for the bot's operators."
 PRIVATE_ONLY = "/disputes shows learners' answers, so I send it in a private chat only."
-
-
-def dispute_button(attempt_id: int) -> Button:
-    return Button("I think I was right", f"{DISPUTE_ACTION}{attempt_id}")
 
 
 class Disputes:
@@ -53,11 +47,11 @@ class Disputes:
         self.m = markup
         self.admin_ids = frozenset(admin_ids)
 
-    async def press(self, user_id: int, chat_id: int, action: str, now: datetime) -> Reply:
-        """The button under a grade; its data is untrusted (old messages, forged data)."""
-        number = action.removeprefix(DISPUTE_ACTION)
-        readable = number.isascii() and number.isdigit() and len(number) <= MAX_ID_DIGITS
-        attempt_id = int(number) if readable else None
+    async def press(
+        self, user_id: int, chat_id: int, attempt_id: int | None, now: datetime
+    ) -> Reply:
+        """The button under a grade, for the attempt its data names (None: unreadable data);
+        the attempt must be one this learner gave in this chat."""
         attempt = await get_attempt(self.db, attempt_id) if attempt_id is not None else None
         if attempt is None or attempt.chat_id != chat_id:
             return Reply.of(self.m.escape(UNKNOWN))

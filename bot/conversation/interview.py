@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from bot.answers import answer_records
+from bot.conversation.answers import answer_records
+from bot.conversation.learner import Learner
+from bot.conversation.phrases import did_you_mean, not_graded, unknown_topic
+from bot.conversation.reply import Reply
+from bot.conversation.review import Reviews
 from bot.core.interview import (
     MAX_QUESTIONS,
     MIN_QUESTIONS,
-    STRONG_FROM,
     Problem,
     ReportCard,
     Result,
@@ -26,11 +28,10 @@ from bot.core.interview import (
     read_request,
     report_card,
 )
-from bot.core.review import AGAIN_BELOW, HARD_BELOW
 from bot.grader import Grader, NoAnswer
-from bot.render import Markup, question_text
-from bot.replies import Reply
-from bot.reviews import Reviews
+from bot.grader.thresholds import PARTIAL_FROM, STRONG_FROM
+from bot.render.markup import Markup
+from bot.render.questions import question_text
 from content import Bank, Difficulty, Question, Topic
 from storage import Database
 from storage.interviews import (
@@ -48,9 +49,6 @@ from storage.interviews import (
 )
 from storage.learners import ensure_learner
 
-if TYPE_CHECKING:
-    from bot.tutor import Learner
-
 USAGE = (
     f"/interview: {MIN_QUESTIONS}-{MAX_QUESTIONS} questions (5 by default) mixed across "
     "sections. Add a number, a level (junior, middle, senior) or a topic, in any mix: "
@@ -58,7 +56,7 @@ USAGE = (
 )
 QUESTION_FOOTER = "Answer as you would in an interview. /skip passes, /cancel ends the interview."
 GROUPS = "Mock interviews run in a private chat with me: open it and send /interview."
-MARKS = ((HARD_BELOW, "✅"), (AGAIN_BELOW, "➖"), (0, "❌"))  # the grader's verdict bands
+MARKS = ((STRONG_FROM, "✅"), (PARTIAL_FROM, "➖"), (0, "❌"))  # the grader's verdict bands
 
 
 class Interviews:
@@ -118,8 +116,8 @@ class Interviews:
             return await self._pass(interview, "No problem: that one counts as passed.", now)
         if grade.no_answer:
             advice = (
-                f"Your message {grade.no_answer.value}, so I did not grade it. Answer in your "
-                "own words, or /skip to pass this question."
+                f"{not_graded(grade.no_answer)} Answer in your own words, or /skip to pass "
+                "this question."
             )
             return Reply.of(self.m.escape(advice))
         records = await answer_records(
@@ -240,11 +238,11 @@ class Interviews:
         given = problem.given[:50]
         if problem.trouble is Trouble.UNKNOWN_TOPIC:
             offer = (
-                f" Did you mean: {', '.join(t.name for t in problem.suggestions)}?"
+                did_you_mean(t.name for t in problem.suggestions)
                 if problem.suggestions
-                else " /topics lists them."
+                else "/topics lists them."
             )
-            return f"I don't know the topic “{given}”.{offer}\n{USAGE}"
+            return f"{unknown_topic(problem.given)} {offer}\n{USAGE}"
         reasons = {
             Trouble.COUNT_OUT_OF_RANGE: f"An interview has {MIN_QUESTIONS} to {MAX_QUESTIONS} "
             f"questions, not {given}.",

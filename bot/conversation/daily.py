@@ -10,11 +10,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.daily import question_of_the_day
-from bot.core.schedule import DEFAULT_SEND_AT, at_local, first_due, next_due, parse_clock
+from bot.conversation.learner import Learner
+from bot.conversation.phrases import ANSWER_BY_REPLY
+from bot.conversation.reply import Reply
+from bot.core.daily import (
+    DEFAULT_SEND_AT,
+    caught_up,
+    due_after_delivery,
+    first_due,
+    parse_clock,
+    question_of_the_day,
+)
 from bot.core.streaks import local_day
-from bot.render import Markup, question_text
-from bot.replies import Reply
+from bot.render.markup import Markup
+from bot.render.questions import question_text
 from content import Bank, Question
 from storage import Database
 from storage.learners import ensure_learner, get_timezone
@@ -32,6 +41,11 @@ USAGE = (
     "/daily 08:30: choose the time (24-hour clock, your time zone)\n"
     "/daily off: stop"
 )
+
+
+def heading(day: date) -> str:
+    """The line above the question of the day, wherever it is asked."""
+    return f"Question of the day, {day:%A %d %B}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +74,7 @@ class DailyQuestions:
         subscription = await get_subscription(self.db, chat_id) if group else None
         return subscription.timezone if subscription else await get_timezone(self.db, user_id)
 
-    async def command(self, who, args: str, now: datetime) -> Reply:
+    async def command(self, who: Learner, args: str, now: datetime) -> Reply:
         """`/daily`, `/daily on`, `/daily off`, `/daily HH:MM`; group admins only in groups."""
         current = await get_subscription(self.db, who.chat_id)
         word = args.strip().casefold()
@@ -116,27 +130,23 @@ class DailyQuestions:
         day = local_day(subscription.next_due, subscription.timezone)
         question = self.question_for(day)
         footer = (
-            "Reply to this message with your answer."
+            ANSWER_BY_REPLY
             if subscription.is_group
             else "Write your answer (or reply to this message). /hint, /skip work too."
         )
-        text = question_text(question, self.m, f"Question of the day, {day:%A %d %B}")
+        text = question_text(question, self.m, heading(day))
         return Due(subscription, day, question, Reply.of(text, self.m.italic(footer)))
 
     def catch_up(self, subscription: Subscription, now: datetime) -> datetime | None:
-        """After downtime: a due time from an earlier local day is not sent late; instead
-        the subscription is due at today's time (still ahead, or late but today). None when
-        the due time is from today or later."""
-        zone = subscription.timezone
-        today = local_day(now, zone)
-        if local_day(subscription.next_due, zone) >= today:
-            return None
-        return at_local(today, subscription.send_at, zone)
+        """After downtime: the subscription's due time moved to today, when it is from an
+        earlier local day (see `caught_up`); None otherwise."""
+        return caught_up(subscription.next_due, subscription.send_at, subscription.timezone, now)
 
     def following(self, subscription: Subscription, now: datetime) -> datetime:
         """The due time after today's delivery, whether it went out on time or late."""
-        after = max(subscription.next_due, now)
-        return next_due(after, subscription.send_at, subscription.timezone)
+        return due_after_delivery(
+            subscription.next_due, subscription.send_at, subscription.timezone, now
+        )
 
     async def delivered(self, due: Due, message_ids: list[int], now: datetime) -> None:
         """Replies to the sent messages answer the question; in a private chat plain messages

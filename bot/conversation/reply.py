@@ -1,4 +1,4 @@
-"""Reply values the tutor returns and adapters render: text parts, buttons, a picture."""
+"""Reply values the engine returns and adapters render: text parts, buttons, a picture."""
 
 from __future__ import annotations
 
@@ -17,12 +17,6 @@ def telegram_length(text: str) -> int:
 class Button:
     label: str
     action: str
-
-
-QUIZ = Button("Quiz me", "quiz")
-TOPICS = Button("Topics", "topics")
-DAILY = Button("Daily question", "daily")
-NEXT = Button("Next question", "quiz")
 
 
 @dataclass(frozen=True, slots=True)

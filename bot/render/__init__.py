@@ -1,0 +1,1 @@
+"""What the learner reads and sees, made from values: markup, questions and grades, charts."""
