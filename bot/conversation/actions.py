@@ -17,6 +17,8 @@ MAX_ID_DIGITS = 18  # SQLite integers are 64-bit
 
 
 class Kind(Enum):
+    """What a button asks for; a button without an argument sends its kind's value."""
+
     QUIZ = "quiz"
     TOPICS = "topics"
     DAILY = "daily"
