@@ -2,7 +2,8 @@
 
 Each claim is judged inside one clause of the answer: a key point is earned where a clause
 states it; a key point about one side of a comparison is earned only when the clause speaks of
-that side (said of the other side, it earns nothing); a misconception is flagged only
+that side: said of the other side alone, it earns nothing and, when the answer never states
+it of the right side, is a swapped claim; a misconception is flagged only
 where a clause asserts it (not negated, not asked, not reported as a myth, not qualified by a
 build or version that makes it true).
 """
@@ -18,7 +19,7 @@ from enum import StrEnum
 from bot.grader import thresholds as t
 from bot.grader.matcher import Match, Phrase, Reading, Vocabulary, capped, clause_matches
 from bot.grader.refusal import NoAnswer, refusal
-from bot.grader.text import analyse, stem
+from bot.grader.text import stem
 from content import KeyPoint, Misconception, Question, Side
 
 # Stretches of an answer in which a list of terms may stand: up to a sentence end, ; : or a
@@ -100,6 +101,7 @@ class _Point:
     phrases: tuple[Phrase, ...]
     subject: int | None
     skip: frozenset[str]
+    swapped: Misconception | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,7 @@ class PreparedQuestion:
         texts += [p for wrong in misconceptions for p in wrong.phrasings]
         texts += [name for side in sides for name in side.names]
         self.vocabulary = Vocabulary(texts)
-        self.prompt_stems = frozenset(word.stem for word in analyse(prompt).words)
+        self.prompt_stems = frozenset(word.stem for word in self.vocabulary.words(prompt)[1])
         self._side_names = tuple(self._names(side) for side in sides)
         self._points = tuple(self._point(point, rarity) for point in key_points)
         self._wrong = tuple(self._claim(m, rarity) for m in misconceptions)
@@ -169,7 +171,13 @@ class PreparedQuestion:
         if subject is None:
             return _Point(point, phrases, None, frozenset())
         skip = self._skip(subject)
-        return _Point(point, phrases, subject, skip)
+        others = ", ".join(side.name for i, side in enumerate(self.sides) if i != subject)
+        swapped = Misconception(
+            text=f"Says of {others} what holds for {self.sides[subject].name}",
+            alternatives=(),
+            correction=point.text,
+        )
+        return _Point(point, phrases, subject, skip, swapped)
 
     def _subject_of(self, text: str, subject: str) -> int | None:
         """The side a claim is about: the one named as its subject, or the only side its
@@ -226,24 +234,25 @@ class PreparedQuestion:
                 wrong_matches.append((wrong, match))
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
         listed = _term_lists(reading)
-        matches = (
-            self._best_point_match(point, reading, mentions, listed) for point in self._points
-        )
-        results = tuple(
-            _point_result(point, _unless_wrong(match, wrong_words))
-            for point, match in zip(self.key_points, matches, strict=True)
-        )
+        results = []
+        for point in self._points:
+            match, swapped = self._best_point_match(point, reading, mentions, listed)
+            results.append(_point_result(point.point, _unless_wrong(match, wrong_words)))
+            if swapped and point.swapped and results[-1].coverage is Coverage.MISSED:
+                wrong_matches.append((point.swapped, swapped))
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
-        score = score_of(results, len(found))
-        return Grade(score, verdict(score), results, found, tip(results))
+        score = score_of(tuple(results), len(found))
+        return Grade(score, verdict(score), tuple(results), found, tip(tuple(results)))
 
     def _best_point_match(
         self, point: _Point, reading: Reading, mentions: list[_Mention], listed: frozenset[int]
-    ) -> Match | None:
-        """The best clause stating the point (of its own side, for a side's property)."""
+    ) -> tuple[Match | None, Match | None]:
+        """The best clause stating the point (of its own side, for a side's property), and a
+        clause that says it all of another side alone: a swapped claim."""
         best: Match | None = None
+        swapped: Match | None = None
         for phrase in point.phrases:
             for match in _both_ways(phrase, reading, point.skip):
                 needed = min(len(match.phrase.stems), t.MIN_WORDS_FOUND)
@@ -252,11 +261,18 @@ class PreparedQuestion:
                     if side == point.subject:
                         needed = 1
                     elif side is not None:
+                        named = {m.side for m in mentions if m.clause == match.clause}
+                        if (
+                            named == {side}
+                            and match.coverage >= t.SWAPPED_COVERAGE
+                            and len(match.words) >= t.MIN_WORDS_FOUND
+                        ):
+                            swapped = swapped or match
                         continue
                 match = _listed(capped(match, needed), reading, listed)
                 if best is None or match.coverage > best.coverage:
                     best = match
-        return best
+        return best, swapped
 
     def _asserted(self, claim: _Claim, reading: Reading, mentions: list[_Mention]) -> Match | None:
         """A clause that asserts one of a misconception's phrasings, if any does; one about a

@@ -14,17 +14,23 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.grader import thresholds as t
-from bot.grader.text import Analysed, Word, analyse, stem
+from bot.grader.text import Analysed, Word, analyse, opposite_stems, stem
 
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """One phrasing compiled: its distinct stems with weights, and whether it is negated."""
+    """One phrasing compiled: its distinct stems with weights, the stems a negation governs,
+    and the opposites of its stems (a clause that says the opposite does not state it)."""
 
     text: str
     stems: tuple[str, ...]
     weights: tuple[float, ...]
-    negated: bool
+    negated_stems: frozenset[str] = frozenset()
+    opposites: frozenset[str] = frozenset()
+
+    @property
+    def negated(self) -> bool:
+        return bool(self.negated_stems)
 
     @property
     def total(self) -> float:
@@ -93,18 +99,22 @@ class Vocabulary:
         (1 when unknown), less when the prompt already says it."""
         _, words = self.words(text)
         weights: dict[str, float] = {}
+        negated: set[str] = set()
         for word in words:
+            if word.negated and word.stem not in weights:
+                negated.add(word.stem)
             weight = rarity.get(word.stem, 1.0) if rarity else 1.0
             weight *= t.PROMPT_WORD_WEIGHT if word.stem in prompt_stems else 1.0
             weights[word.stem] = max(weights.get(word.stem, 0.0), weight)
         if not weights:
             return None
-        return Phrase(
-            text=text,
-            stems=tuple(weights),
-            weights=tuple(weights.values()),
-            negated=any(word.negated for word in words),
+        opposites = frozenset(
+            other
+            for stem in weights
+            for other in opposite_stems().get(stem, ())
+            if other not in weights
         )
+        return Phrase(text, tuple(weights), tuple(weights.values()), frozenset(negated), opposites)
 
     def _map(self, word: Word) -> tuple[str, ...]:
         """The vocabulary stems for this word: a compound's two parts, the closest vocabulary
@@ -137,15 +147,25 @@ def clause_matches(phrase: Phrase, reading: Reading, skip: frozenset[str] = froz
     by_clause: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for index in wanted:
         for position in reading.positions.get(phrase.stems[index], ()):
-            if phrase.negated or not words[position].negated:
+            if words[position].negated == (phrase.stems[index] in phrase.negated_stems):
                 by_clause[words[position].clause].append((position, index))
     total = sum(phrase.weights[index] for index in wanted)
     for clause, events in by_clause.items():
         found = _densest(phrase, events, words)
-        if phrase.negated and not any(word.negated for word in found):
+        if phrase.opposites and _opposed(phrase, found, words):
             continue
         weight = sum(phrase.weights[phrase.stems.index(word.stem)] for word in found)
         yield Match(phrase, weight / total if total else 0.0, found, clause)
+
+
+def _opposed(phrase: Phrase, found: tuple[Word, ...], words: tuple[Word, ...]) -> bool:
+    """Whether a word opposite to the phrase's stands among or next to the words found."""
+    first, last = found[0].start, found[-1].end
+    indexes = [i for i, word in enumerate(words) if first <= word.start < last]
+    low = max(0, indexes[0] - t.OPPOSITE_REACH)
+    high = min(len(words), indexes[-1] + t.OPPOSITE_REACH + 1)
+    clause = found[0].clause
+    return any(word.stem in phrase.opposites and word.clause == clause for word in words[low:high])
 
 
 def _densest(phrase: Phrase, events: list[tuple[int, int]], words) -> tuple[Word, ...]:

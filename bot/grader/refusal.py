@@ -63,6 +63,8 @@ def refusal(
         return NoAnswer.UNKNOWN
     if len(distinct) == 1 and len(stems) >= t.MIN_DISTINCT_WORDS:
         return NoAnswer.REPEATED
+    if len(stems) <= t.SPAM_MAX_WORDS and len(distinct) * 2 <= len(stems):
+        return NoAnswer.REPEATED
     if prompt and len(own) <= t.ECHO_MAX_OWN_WORDS and not own & vocabulary:
         reused = len(distinct & prompt_stems) / len(prompt_stems) if prompt_stems else 0.0
         similarity = fuzz.partial_ratio(normal, prompt, processor=default_process)

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 import snowballstemmer
 
 from bot.grader.thresholds import NEGATION_SCOPE
-from bot.grader.vocabulary import CONCEPTS, SHORTHAND
+from bot.grader.vocabulary import CONCEPTS, OPPOSITES, SHORTHAND
 
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -109,6 +109,17 @@ def normalise(text: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     return [token.group() for token in TOKEN.finditer(normalise(text))]
+
+
+@cache
+def opposite_stems() -> dict[str, tuple[str, ...]]:
+    """Each stem to the stems of its opposites, both ways."""
+    table: dict[str, list[str]] = {}
+    for first, second in OPPOSITES:
+        a, b = stem(first), stem(second)
+        table.setdefault(a, []).append(b)
+        table.setdefault(b, []).append(a)
+    return {key: tuple(values) for key, values in table.items()}
 
 
 @cache

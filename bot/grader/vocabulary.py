@@ -156,3 +156,27 @@ CONCEPTS = {
         "disable the gil",
     ],
 }
+
+# Words that say the opposite of each other: a clause with one of them does not state a
+# phrasing with the other ("Color.RED == 1 is True" is not "Color.RED == 1 is False").
+OPPOSITES = [
+    ("true", "false"),
+    ("mutable", "immutable"),
+    ("ordered", "unordered"),
+    ("hashable", "unhashable"),
+    ("shallow", "deep"),
+    ("lazy", "eager"),
+    ("synchronous", "asynchronous"),
+    ("sync", "async"),
+    ("stable", "unstable"),
+    ("safe", "unsafe"),
+    ("explicit", "implicit"),
+    ("static", "dynamic"),
+    ("first", "last"),
+    ("faster", "slower"),
+    ("inclusive", "exclusive"),
+    ("aware", "naive"),
+    ("nominal", "structural"),
+    ("preemptive", "cooperative"),
+    ("blocking", "nonblocking"),
+]
