@@ -1,5 +1,6 @@
 """The shipped bank loads, covers the seed, and every runnable snippet runs."""
 
+import glob
 import os
 import shutil
 import subprocess
@@ -29,12 +30,19 @@ def test_coding_scenarios_have_runnable_model_answers():
 
 
 # The interpreters a snippet runs on: the one running the tests and every python3.11 to
-# python3.14 found on PATH, in /usr/local/bin or in /usr/bin that really starts (a pyenv shim
-# for a version it does not select fails) and reports the version its name promises. One
+# python3.14 found on PATH, in /usr/local/bin, in /usr/bin or among pyenv's installed versions
+# that really starts (a pyenv shim for a version it does not select fails) and reports the
+# version its name promises. One
 # probe per interpreter reports its version, its real executable (the same interpreter found
 # twice runs once) and which of the bank's required packages it cannot import.
 INTERPRETER_MINORS = range(11, 15)
-INTERPRETER_DIRS = ("/usr/local/bin", "/usr/bin")
+INTERPRETER_DIRS = (
+    "/usr/local/bin",
+    "/usr/bin",
+    *glob.glob(
+        os.path.join(os.path.expanduser(os.environ.get("PYENV_ROOT", "~/.pyenv")), "versions/*/bin")
+    ),
+)
 PROBE = """
 import importlib.util, os, sys
 print("%d.%d.%d" % sys.version_info[:3])
@@ -73,7 +81,10 @@ def _interpreters() -> list[Interpreter]:
     candidates = [(sys.executable, None)]
     for minor in INTERPRETER_MINORS:
         name = f"python3.{minor}"
-        found = [shutil.which(name), *(os.path.join(d, name) for d in INTERPRETER_DIRS)]
+        found = [
+            shutil.which(name),
+            *(os.path.join(d, name) for d in INTERPRETER_DIRS),
+        ]
         candidates += [(path, (3, minor)) for path in found if path and os.access(path, os.X_OK)]
     interpreters: dict[str, Interpreter] = {}
     for executable, promised in candidates:
