@@ -214,7 +214,9 @@ class PreparedQuestion:
     def point_matches(self, reading: Reading) -> list[Match | None]:
         mentions = self._mentions(reading) if self.sides else []
         listed = _term_lists(reading)
-        return [self._best_point_match(point, reading, mentions, listed) for point in self._points]
+        return [
+            self._best_point_match(point, reading, mentions, listed)[0] for point in self._points
+        ]
 
     def grade(self, answer: str) -> Grade:
         return self.grade_reading(answer, self.vocabulary.read(answer))
