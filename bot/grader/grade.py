@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.grader import thresholds as t
@@ -326,7 +326,9 @@ def _listed(match: Match, reading: Reading, listed: frozenset[int]) -> Match:
     in_list = all(word.start in listed for word in match.words)
     if span.count(",") < t.LIST_ITEMS_SPANNED and not in_list:
         return match
-    return replace(match, coverage=min(match.coverage, t.LISTED_COVERAGE))
+    if match.coverage <= t.LISTED_COVERAGE:
+        return match
+    return Match(match.phrase, t.LISTED_COVERAGE, match.words, match.clause)
 
 
 def _term_lists(reading: Reading) -> frozenset[int]:
