@@ -142,8 +142,10 @@ class Vocabulary:
 def clause_matches(phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset()):
     """The densest window of each clause holding the phrase's words (but those in `skip`),
     with the phrase's polarity: one Match per clause that holds any of them."""
-    words = reading.words
     positions = reading.positions
+    if positions.keys().isdisjoint(phrase.stems):
+        return
+    words = reading.words
     by_clause: dict[int, list[tuple[int, int]]] = {}
     total = 0.0
     for index, wanted in enumerate(phrase.stems):
