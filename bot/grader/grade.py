@@ -101,7 +101,10 @@ class _Point:
     phrases: tuple[Phrase, ...]
     subject: int | None
     skip: frozenset[str]
-    swapped: Misconception | None = None
+    exclusive: bool = False
+    # Phrasings that name another side ("f-strings are always evaluated" for the point about
+    # %s arguments): not bound to the subject.
+    foreign: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +136,11 @@ class PreparedQuestion:
         texts += [name for side in sides for name in side.names]
         self.vocabulary = Vocabulary(texts)
         self.prompt_stems = frozenset(word.stem for word in self.vocabulary.words(prompt)[1])
-        self._side_names = tuple(self._names(side) for side in sides)
+        primary = {stem for side in sides for stem in self._stems(side.name)}
+        claim_words = (
+            frozenset(stem for point in key_points for stem in self._stems(point.text)) - primary
+        )
+        self._side_names = tuple(self._names(side, claim_words) for side in sides)
         self._points = tuple(self._point(point, rarity) for point in key_points)
         self._wrong = tuple(self._claim(m, rarity) for m in misconceptions)
 
@@ -161,9 +168,16 @@ class PreparedQuestion:
             return frozenset()
         return frozenset(stem for name in self._side_names[subject] for stem in name)
 
-    def _names(self, side: Side) -> tuple[tuple[str, ...], ...]:
-        names = (tuple(w.stem for w in self.vocabulary.words(name)[1]) for name in side.names)
-        return tuple(name for name in names if name)
+    def _names(self, side: Side, claim_words: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+        """The stems of a side's names. An alias that is also a word the key points say of a
+        side ("initialiser" for __init__, when a point says "initialises") is left out: it
+        would read that claim as a mention."""
+        name, *aliases = (self._stems(text) for text in side.names)
+        kept = [alias for alias in aliases if alias and not set(alias) & claim_words]
+        return tuple(stems for stems in (name, *kept) if stems)
+
+    def _stems(self, text: str) -> tuple[str, ...]:
+        return tuple(word.stem for word in self.vocabulary.words(text)[1])
 
     def _point(self, point: KeyPoint, rarity) -> _Point:
         phrases = self._phrases(point.phrasings, rarity)
@@ -171,13 +185,15 @@ class PreparedQuestion:
         if subject is None:
             return _Point(point, phrases, None, frozenset())
         skip = self._skip(subject)
-        others = ", ".join(side.name for i, side in enumerate(self.sides) if i != subject)
-        swapped = Misconception(
-            text=f"Says of {others} what holds for {self.sides[subject].name}",
-            alternatives=(),
-            correction=point.text,
+        named = {mention.side for mention in self._mentions(self.vocabulary.read(point.text))}
+        # A point that itself contrasts sides ("X does A; Y does B") may be half-said of either.
+        exclusive = named <= {subject}
+        foreign = frozenset(
+            text
+            for text in point.phrasings
+            if {m.side for m in self._mentions(self.vocabulary.read(text))} - {subject}
         )
-        return _Point(point, phrases, subject, skip, swapped)
+        return _Point(point, phrases, subject, skip, exclusive, foreign)
 
     def _subject_of(self, text: str, subject: str) -> int | None:
         """The side a claim is about: the one named as its subject, or the only side its
@@ -236,17 +252,39 @@ class PreparedQuestion:
                 wrong_matches.append((wrong, match))
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
         listed = _term_lists(reading)
-        results = []
-        for point in self._points:
-            match, swapped = self._best_point_match(point, reading, mentions, listed)
-            results.append(_point_result(point.point, _unless_wrong(match, wrong_words)))
-            if swapped and point.swapped and results[-1].coverage is Coverage.MISSED:
-                wrong_matches.append((point.swapped, swapped))
+        found_points = [self._best_point_match(p, reading, mentions, listed) for p in self._points]
+        results = tuple(
+            _point_result(point.point, _unless_wrong(match, wrong_words))
+            for point, (match, _) in zip(self._points, found_points, strict=True)
+        )
+        wrong_matches += self._swaps(found_points, results, mentions)
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
-        score = score_of(tuple(results), len(found))
-        return Grade(score, verdict(score), tuple(results), found, tip(tuple(results)))
+        score = score_of(results, len(found))
+        return Grade(score, verdict(score), results, found, tip(results))
+
+    def _swaps(self, found_points, results, mentions: list[_Mention]):
+        """Swapped claims: a point missed, said wholly in a clause that names one other side,
+        when that clause does not state a point of that side (then it is about that side)."""
+        stated = {
+            (point.subject, match.clause)
+            for point, (match, _), result in zip(self._points, found_points, results, strict=True)
+            if match and result.coverage is not Coverage.MISSED and point.subject is not None
+        }
+        for point, (_, swapped), result in zip(self._points, found_points, results, strict=True):
+            if not swapped or not point.exclusive or result.coverage is not Coverage.MISSED:
+                continue
+            side = next(m.side for m in mentions if m.clause == swapped.clause)
+            if (side, swapped.clause) in stated:
+                continue
+            claim = Misconception(
+                text=f"Says of {self.sides[side].name} what holds for "
+                f"{self.sides[point.subject].name}",
+                alternatives=(),
+                correction=point.point.text,
+            )
+            yield claim, swapped
 
     def _best_point_match(
         self, point: _Point, reading: Reading, mentions: list[_Mention], listed: frozenset[int]
@@ -256,9 +294,10 @@ class PreparedQuestion:
         best: Match | None = None
         swapped: Match | None = None
         for phrase in point.phrases:
+            bound = point.subject is not None and phrase.text not in point.foreign
             for match in _both_ways(phrase, reading, point.skip):
                 needed = min(len(match.phrase.stems), t.MIN_WORDS_FOUND)
-                if point.subject is not None:
+                if bound:
                     side = _governing(match, mentions)
                     if side == point.subject:
                         needed = 1
@@ -267,7 +306,7 @@ class PreparedQuestion:
                         if (
                             named == {side}
                             and match.coverage >= t.SWAPPED_COVERAGE
-                            and len(match.words) >= t.MIN_WORDS_FOUND
+                            and len(match.words) >= t.SWAPPED_WORDS
                         ):
                             swapped = swapped or match
                         continue
@@ -281,7 +320,7 @@ class PreparedQuestion:
         side of the comparison must say it of that side."""
         for phrase in claim.phrases:
             needed = min(len(phrase.stems), t.MIN_WORDS_FOUND)
-            for match in _both_ways(phrase, reading, claim.skip):
+            for match in clause_matches(phrase, reading):
                 if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
                     continue
                 if phrase.stems[0] not in claim.skip and phrase.stems[0] not in {
@@ -364,12 +403,16 @@ def _both_ways(phrase: Phrase, reading: Reading, names: frozenset[str]):
 
 
 def _governing(match: Match, mentions: list[_Mention]) -> int | None:
-    """The side a clause's claim is about: the nearest side named before the claim's words,
-    or, when none is, the nearest after them; None when the clause names no other side than
-    the claim's own words do."""
-    first, last = match.words[0].start, match.words[-1].end
-    own = {word.start for word in match.words}
-    in_clause = [m for m in mentions if m.clause == match.clause and m.start not in own]
+    """The side a clause's claim is about: the nearest side named before the claim's first
+    word that is not a side's name, or, when none is, the nearest after its last; None when the
+    clause names no side."""
+    claim = [
+        word
+        for word in match.words
+        if not any(m.start <= word.start and word.end <= m.end for m in mentions)
+    ] or list(match.words)
+    first, last = claim[0].start, claim[-1].end
+    in_clause = [m for m in mentions if m.clause == match.clause]
     before = [m for m in in_clause if m.end <= first]
     if before:
         return max(before, key=lambda m: m.end).side

@@ -24,6 +24,9 @@ MISCONCEPTION_COVERAGE = 0.75
 # earns nothing; it is a swapped claim (a wrong claim) when nearly all of it is there and the
 # answer never states it of the right side: a clause naming one side may still be about both.
 SWAPPED_COVERAGE = 0.9
+# ... and when at least this many of its words are there: two words ("runs ... raised") are
+# shared by too many claims about different sides.
+SWAPPED_WORDS = 3
 
 # Score points taken off for each wrong claim found (floor 0), and a wrong claim keeps the
 # score under STRONG_FROM: a wrong claim costs more than a missing point. 30 agreed with the
