@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.grader import thresholds as t
-from bot.grader.text import Analysed, Word, analyse, opposite_stems, stem
+from bot.grader.text import Analysed, Word, analyse, concept_table, opposite_stems, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +133,15 @@ class Vocabulary:
         if len(text) < 2 * t.COMPOUND_PART_LENGTH or not text.isalpha():
             return ()
         for cut in range(t.COMPOUND_PART_LENGTH, len(text) - t.COMPOUND_PART_LENGTH + 1):
-            first, second = stem(text[:cut]), stem(text[cut:])
-            if first in self.stems and second in self.stems:
-                return first, second
+            parts = (*_concept_stems(text[:cut]), *_concept_stems(text[cut:]))
+            if all(part in self.stems for part in parts):
+                return parts
         return ()
+
+
+def _concept_stems(word: str) -> tuple[str, ...]:
+    """A word's stems as the concept vocabulary reads it ("dict" is "dictionary")."""
+    return concept_table().get((stem(word),), (stem(word),))
 
 
 def clause_matches(phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset()):
