@@ -29,9 +29,10 @@ SWAPPED_COVERAGE = 0.9
 SWAPPED_WORDS = 3
 
 # Score points taken off for each wrong claim found (floor 0), and a wrong claim keeps the
-# score under STRONG_FROM: a wrong claim costs more than a missing point. 30 agreed with the
-# blind bands a little better than 20 (wrong answers dressed in the right words stay weak).
-MISCONCEPTION_PENALTY = 30
+# score under STRONG_FROM: a wrong claim costs more than a missing point. On the blind bands 20
+# agreed a little better than 10, 30 or halving the score (a partly right answer with one
+# mistake stays partial).
+MISCONCEPTION_PENALTY = 20
 
 # Words the question itself uses count for less: repeating the prompt is not knowledge.
 PROMPT_WORD_WEIGHT = 0.5
