@@ -113,7 +113,6 @@ class _Claim:
 
     phrases: tuple[Phrase, ...]
     subject: int | None
-    skip: frozenset[str]
 
 
 class PreparedQuestion:
@@ -159,9 +158,7 @@ class PreparedQuestion:
         return tuple(phrase for phrase in compiled if phrase)
 
     def _claim(self, wrong: Misconception, rarity) -> _Claim:
-        subject = self._subject_of(wrong.text, "")
-        skip = self._skip(subject)
-        return _Claim(self._phrases(wrong.phrasings, rarity), subject, skip)
+        return _Claim(self._phrases(wrong.phrasings, rarity), self._subject_of(wrong.text, ""))
 
     def _skip(self, subject: int | None) -> frozenset[str]:
         if subject is None:
@@ -323,9 +320,10 @@ class PreparedQuestion:
             for match in clause_matches(phrase, reading):
                 if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
                     continue
-                if phrase.stems[0] not in claim.skip and phrase.stems[0] not in {
-                    word.stem for word in match.words
-                }:
+                missing = len(phrase.stems) - len(match.words)
+                if missing > (len(phrase.stems) - 1) // t.MISCONCEPTION_WORDS_PER_MISS:
+                    continue
+                if phrase.stems[0] not in {word.stem for word in match.words}:
                     continue
                 if claim.subject is not None and _governing(match, mentions) != claim.subject:
                     continue
@@ -404,19 +402,19 @@ def _both_ways(phrase: Phrase, reading: Reading, names: frozenset[str]):
 
 def _governing(match: Match, mentions: list[_Mention]) -> int | None:
     """The side a clause's claim is about: the nearest side named before the claim's first
-    word that is not a side's name, or, when none is, the nearest after its last; None when the
+    word that is not a side's name, or, when none is, the first named after it; None when the
     clause names no side."""
     claim = [
         word
         for word in match.words
         if not any(m.start <= word.start and word.end <= m.end for m in mentions)
     ] or list(match.words)
-    first, last = claim[0].start, claim[-1].end
+    first = claim[0].start
     in_clause = [m for m in mentions if m.clause == match.clause]
     before = [m for m in in_clause if m.end <= first]
     if before:
         return max(before, key=lambda m: m.end).side
-    after = [m for m in in_clause if m.start >= last]
+    after = [m for m in in_clause if m.start >= first]
     return min(after, key=lambda m: m.start).side if after else None
 
 

@@ -15,6 +15,10 @@ PARTIAL_CREDIT = 0.5
 # A misconception is flagged at a stricter coverage than a key point: calling a learner
 # wrong on a loose match does more harm than missing a wrong claim.
 MISCONCEPTION_COVERAGE = 0.75
+# ... and with every word of a short phrasing: one word missed per this many words beyond the
+# first. The missing word of a four-word claim is often the claim ("a class must inherit from
+# a Protocol to satisfy it" against "a Protocol is satisfied by any class").
+MISCONCEPTION_WORDS_PER_MISS = 4
 
 # A misconception's first content word is what it is about ("typing.overload dispatches ..."):
 # a clause that says the rest of a misconception of something else is not flagged (a rule,
