@@ -63,11 +63,32 @@ def test_a_misconception_asserted_in_a_clause_is_flagged():
         "Since 3.13t threads make CPU-bound Python code run faster.",
         "It is a myth that threads make CPU-bound Python code run faster.",
         "Do threads make CPU-bound Python code run faster?",
+        "Threads make I/O-bound Python code run faster.",
     ],
-    ids=["negated", "contraction", "other-clause", "qualified", "version", "reported", "asked"],
+    ids=[
+        "negated",
+        "contraction",
+        "other-clause",
+        "qualified",
+        "version",
+        "reported",
+        "asked",
+        "opposite",
+    ],
 )
 def test_a_clause_that_does_not_assert_the_misconception_is_not_flagged(answer):
     assert not flagged(THREADS, answer)
+
+
+def test_an_absolute_claim_is_flagged_only_when_the_answer_says_it_absolutely():
+    always = PreparedQuestion(
+        key_points=THREADS.key_points,
+        misconceptions=(
+            Misconception("sys.path[0] is always the working directory", (), "Only with -m."),
+        ),
+    )
+    assert flagged(always, "sys.path[0] is always the working directory")
+    assert not flagged(always, "With python -m, sys.path[0] is the working directory")
 
 
 def test_concept_vocabulary_and_chat_notation_earn_the_point():

@@ -32,6 +32,9 @@ REPORTING = frozenset(
     incorrect untrue misleading misunderstanding contrary belief believe believes people
     myth folklore""".split()
 )
+# Words that make a claim absolute: a misconception that says one is flagged only where the
+# answer says it too ("sys.path[0] is always the cwd" is not "with -m, sys.path[0] is the cwd").
+QUANTIFIERS = frozenset(stem(word) for word in "always only every each".split())
 # Words that make a general claim true in one setting: "on the free-threaded build",
 # "in benchmarks", "before 3.7", "with one argument".
 QUALIFIERS = frozenset(
@@ -323,7 +326,8 @@ class PreparedQuestion:
                 missing = len(phrase.stems) - len(match.words)
                 if missing > (len(phrase.stems) - 1) // t.MISCONCEPTION_WORDS_PER_MISS:
                     continue
-                if phrase.stems[0] not in {word.stem for word in match.words}:
+                said = {word.stem for word in match.words}
+                if phrase.stems[0] not in said or not QUANTIFIERS & set(phrase.stems) <= said:
                     continue
                 if claim.subject is not None and _governing(match, mentions) != claim.subject:
                     continue
