@@ -53,9 +53,11 @@ ECHO_PROMPT_SHARE = 0.5
 # in the prompt and not filler), and one word said this many times is not an answer.
 MIN_DISTINCT_WORDS = 3
 
-# A short answer (at most this many content words) that says each word twice or more on
-# average ("JIT JIT JIT fast fast") repeats keywords: it is not an answer.
-SPAM_MAX_WORDS = 12
+# An answer of SPAM_MIN_WORDS or more content words that are only one or two words said over
+# and over ("JIT JIT JIT fast fast") repeats keywords: it is not an answer. Shorter ones can
+# be real ("a[i] = *(a+i)").
+SPAM_DISTINCT_WORDS = 2
+SPAM_MIN_WORDS = 5
 
 # Typos: a word that is not in the question's vocabulary is mapped to the closest word in it
 # (rapidfuzz Indel ratio). Short words need an exact match; "lsit" is not "list" safely.
