@@ -310,7 +310,7 @@ class PreparedQuestion:
                         ):
                             swapped = swapped or match
                         continue
-                match = _listed(capped(match, needed), reading, listed)
+                match = _listed(capped(match, needed), listed)
                 if best is None or match.coverage > best.coverage:
                     best = match
         return best, swapped
@@ -358,16 +358,12 @@ class PreparedQuestion:
         )
 
 
-def _listed(match: Match, reading: Reading, listed: frozenset[int]) -> Match:
-    """A point whose words stand in a list of terms ("request, response, layers, the onion
-    model") is named, not stated: at most LISTED_COVERAGE."""
-    if not match.words:
+def _listed(match: Match, listed: frozenset[int]) -> Match:
+    """A point whose words all stand in a list of terms ("request, response, layers, the
+    onion model") is named, not stated: at most LISTED_COVERAGE."""
+    if not match.words or match.coverage <= t.LISTED_COVERAGE:
         return match
-    span = reading.text.normal[match.words[0].start : match.words[-1].end]
-    in_list = all(word.start in listed for word in match.words)
-    if span.count(",") < t.LIST_ITEMS_SPANNED and not in_list:
-        return match
-    if match.coverage <= t.LISTED_COVERAGE:
+    if not all(word.start in listed for word in match.words):
         return match
     return Match(match.phrase, t.LISTED_COVERAGE, match.words, match.clause)
 

@@ -79,12 +79,9 @@ WINDOW_SLACK = 2
 MIN_WORDS_FOUND = 2
 ONE_WORD_COVERAGE = 0.45
 
-# Words of a key point found in LIST_ITEMS_SPANNED or more comma-separated items of a list
-# are named, not stated ("request, response, layers, onion model"): such a match counts at most
-# LISTED_COVERAGE, partly covered.
-# The same holds for a point found inside a list of LIST_RUN or more short items of at most
-# LIST_ITEM_WORDS content words ("sessions, auth, csrf, cors" as the whole answer's claim).
-LIST_ITEMS_SPANNED = 2
+# A key point found only inside a list of LIST_RUN or more short items of at most
+# LIST_ITEM_WORDS content words ("sessions, auth, csrf, cors" as the whole claim) is named,
+# not stated: such a match counts at most LISTED_COVERAGE, missed.
 LISTED_COVERAGE = 0.45
 LIST_RUN = 4
 LIST_ITEM_WORDS = 3
