@@ -185,9 +185,16 @@ class PreparedQuestion:
         if subject is None:
             return _Point(point, phrases, None, frozenset())
         skip = self._skip(subject)
-        named = {mention.side for mention in self._mentions(self.vocabulary.read(point.text))}
-        # A point that itself contrasts sides ("X does A; Y does B") may be half-said of either.
-        exclusive = named <= {subject}
+        reading = self.vocabulary.read(point.text)
+        mentions = self._mentions(reading)
+        # Swapped claims are read only for points that open with their side ("__new__ creates
+        # ..."): a point that contrasts sides ("X does A; Y does B") may be half-said of either,
+        # and one that names its side late ("utcnow is deprecated: it returns a naive value")
+        # is about something else.
+        opening = reading.words[: t.SUBJECT_OPENING_WORDS]
+        exclusive = {m.side for m in mentions} <= {subject} and any(
+            m.start <= word.start for m in mentions for word in opening
+        )
         foreign = frozenset(
             text
             for text in point.phrasings

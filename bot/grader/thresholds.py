@@ -31,6 +31,8 @@ SWAPPED_COVERAGE = 0.9
 # ... and when at least this many of its words are there: two words ("runs ... raised") are
 # shared by too many claims about different sides.
 SWAPPED_WORDS = 3
+# A point opens with its side when the side is named among its first this many content words.
+SUBJECT_OPENING_WORDS = 2
 
 # Score points taken off for each wrong claim found (floor 0), and a wrong claim keeps the
 # score under STRONG_FROM: a wrong claim costs more than a missing point. On the blind bands 20
