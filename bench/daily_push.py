@@ -268,8 +268,8 @@ def instrument(path: str) -> None:
 
     original_init = Database.__init__
 
-    def init(self, connection) -> None:
-        original_init(self, connection)
+    def init(self, *args, **kwargs) -> None:
+        original_init(self, *args, **kwargs)
         self._write_lock = TimedLock()
 
     def dump() -> None:
