@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 
 import pytest
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 
 from content import ContentError, load_bank
 from content.loader import CONTENT_DIR
@@ -148,3 +150,23 @@ def test_an_oversized_model_answer_is_refused_with_its_place(tmp_path):
         load_bank(tmp_path)
     place = "3-concurrency.toml: question 'gil': field 'answer'"
     assert any(problem.startswith(place) for problem in raised.value.problems)
+
+
+# Two key points whose words, sorted, are this alike (rapidfuzz token_sort_ratio) say the same
+# thing in the same words; the closest distinct pair in the bank scores 78.
+SAME_WORDS = 80
+
+
+def test_no_two_key_points_say_the_same_thing_in_the_same_words():
+    points = [(q.id, p.text) for q in BANK.questions for p in q.key_points]
+    texts = [text for _, text in points]
+    similarity = process.cdist(
+        texts, texts, scorer=fuzz.token_sort_ratio, processor=default_process
+    )
+    alike = [
+        (points[i], points[j])
+        for i in range(len(points))
+        for j in range(i + 1, len(points))
+        if similarity[i][j] >= SAME_WORDS
+    ]
+    assert not alike
