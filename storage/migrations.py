@@ -226,3 +226,28 @@ async def disputes(tx: aiosqlite.Connection) -> None:
         )
         """
     )
+
+
+@migration
+async def attempt_points(tx: aiosqlite.Connection) -> None:
+    """Each graded answer's verdict per key point, for the learner's export and disputes."""
+    await tx.execute(
+        """
+        CREATE TABLE attempt_points (
+            attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            point TEXT NOT NULL,
+            coverage TEXT NOT NULL,
+            closeness REAL NOT NULL,
+            PRIMARY KEY (attempt_id, position)
+        )
+        """
+    )
+
+
+@migration
+async def dispute_outcomes(tx: aiosqlite.Connection) -> None:
+    """An operator may uphold a dispute: when, by whom, and the score it replaced."""
+    await tx.execute("ALTER TABLE disputes ADD COLUMN upheld_at TEXT")
+    await tx.execute("ALTER TABLE disputes ADD COLUMN upheld_by INTEGER")
+    await tx.execute("ALTER TABLE disputes ADD COLUMN original_score INTEGER")

@@ -85,6 +85,11 @@ COMMANDS: tuple[Command, ...] = (
         lambda t, w, a, n: t.daily.command(w, a, n),
         needs_admin_status=True,
     ),
+    Command(
+        "export",
+        "Everything stored about you, as CSV and JSON files",
+        lambda t, w, a, n: t.export.command(w, n),
+    ),
     Command("forget", "Delete everything stored about you", _forget),
     Command("help", "How to use the bot", _help),
     Command("start", "What this bot does", lambda t, w, a, n: t.account.start(w, n), listed=False),

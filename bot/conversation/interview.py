@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.conversation.answers import answer_records
+from bot.conversation.answers import answer_records, point_grades
 from bot.conversation.learner import Learner
 from bot.conversation.phrases import did_you_mean, not_graded, unknown_topic
 from bot.conversation.reply import Reply
@@ -121,7 +121,15 @@ class Interviews:
             )
             return Reply.of(self.m.escape(advice))
         records = await answer_records(
-            self.db, who.user_id, who.chat_id, question.id, text, grade.score, 0, now
+            self.db,
+            who.user_id,
+            who.chat_id,
+            question.id,
+            text,
+            grade.score,
+            0,
+            now,
+            point_grades(grade),
         )
         follow_up = bool(grade.missed and question.follow_up)
         step = Step(interview.position, Stage.FOLLOW_UP) if follow_up else _next(interview)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.conversation.actions import NEXT, QUIZ, TOPICS, dispute_button, topic_button
-from bot.conversation.answers import answer_records
+from bot.conversation.answers import answer_records, point_grades
 from bot.conversation.daily import DailyQuestions, heading
 from bot.conversation.interview import Interviews
 from bot.conversation.learner import Learner
@@ -166,7 +166,15 @@ class Practice:
             return Reply.of(self.m.escape(advice))
         await ensure_learner(self.db, who.user_id, who.name, now)
         records = await answer_records(
-            self.db, who.user_id, who.chat_id, question.id, text, grade.score, hints, now
+            self.db,
+            who.user_id,
+            who.chat_id,
+            question.id,
+            text,
+            grade.score,
+            hints,
+            now,
+            point_grades(grade),
         )
         attempt_id = await record_attempt(self.db, records.attempt, records.streak, records.card)
         summary, model = grade_parts(grade, question, self.m, hints)

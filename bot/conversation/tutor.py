@@ -14,6 +14,7 @@ from bot.conversation.account import Account
 from bot.conversation.actions import MENU, Kind, parse
 from bot.conversation.daily import DailyQuestions
 from bot.conversation.disputes import Disputes
+from bot.conversation.export import Export
 from bot.conversation.interview import Interviews
 from bot.conversation.leaderboard import Leaderboard
 from bot.conversation.learner import Learner
@@ -47,6 +48,7 @@ class Tutor:
         self.disputes = Disputes(db, bank, self.grader, markup, admin_ids)
         self.leaderboard = Leaderboard(db, self.daily, markup)
         self.account = Account(db, bank, markup, self.daily, self.streaks)
+        self.export = Export(db, markup)
 
     async def answer(
         self, who: Learner, text: str, now: datetime, reply_to: int | None = None
