@@ -251,3 +251,26 @@ async def dispute_outcomes(tx: aiosqlite.Connection) -> None:
     await tx.execute("ALTER TABLE disputes ADD COLUMN upheld_at TEXT")
     await tx.execute("ALTER TABLE disputes ADD COLUMN upheld_by INTEGER")
     await tx.execute("ALTER TABLE disputes ADD COLUMN original_score INTEGER")
+
+
+@migration
+async def notices(tx: aiosqlite.Connection) -> None:
+    """Messages the bot sends on its own initiative (dispute outcomes, streak reminders, weekly
+    recaps): one row per chat, kind and key, claimed before sending so none goes out twice."""
+    await tx.execute(
+        """
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message_id INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (chat_id, kind, key)
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX notices_queued ON notices(status, id)")

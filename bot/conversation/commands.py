@@ -75,6 +75,12 @@ COMMANDS: tuple[Command, ...] = (
         listed=False,
     ),
     Command(
+        "uphold",
+        "For operators: uphold a disputed grade, e.g. /uphold 12",
+        lambda t, w, a, n: t.disputes.uphold_command(w, a, n),
+        listed=False,
+    ),
+    Command(
         "timezone",
         "Set your time zone, e.g. /timezone Europe/Berlin",
         lambda t, w, a, n: t.account.set_timezone(w, a, n),

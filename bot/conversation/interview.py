@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bot.conversation.actions import dispute_button
 from bot.conversation.answers import answer_records, point_grades
 from bot.conversation.learner import Learner
 from bot.conversation.phrases import did_you_mean, not_graded, unknown_topic
@@ -133,11 +134,15 @@ class Interviews:
         )
         follow_up = bool(grade.missed and question.follow_up)
         step = Step(interview.position, Stage.FOLLOW_UP) if follow_up else _next(interview)
-        await save_answer(self.db, interview, step, records.attempt, records.streak, records.card)
+        attempt_id = await save_answer(
+            self.db, interview, step, records.attempt, records.streak, records.card
+        )
         noted = f"Noted: {grade.score}/100."
+        dispute = (dispute_button(attempt_id, f"I think I was right ({grade.score}/100)"),)
         if follow_up:
-            return Reply.of(self.m.escape(noted), self._follow_up(question))
-        return await self._go_on(interview, step, noted)
+            return Reply.of(self.m.escape(noted), self._follow_up(question), buttons=[dispute])
+        going_on = await self._go_on(interview, step, noted)
+        return replace(going_on, buttons=(*going_on.buttons, dispute))
 
     async def skip(self, who: Learner, now: datetime) -> Reply | None:
         """`/skip` in an interview passes the question (or its follow-up)."""

@@ -34,13 +34,16 @@ class Reply:
     """One answer to the learner: self-contained text parts (joined by a blank line, split
     into several messages when too long), buttons, the question it asks, if any, and a PNG
     picture shown first, if any (the text parts then say what it shows, for those who
-    cannot see it), and files sent last, if any."""
+    cannot see it), and files sent last, if any. `queued_notices`: the engine queued notices
+    for other chats (a dispute's outcome); the adapter may send them now instead of at its
+    next round."""
 
     parts: tuple[str, ...]
     buttons: tuple[tuple[Button, ...], ...] = ()
     asks: str | None = None
     photo: bytes | None = None
     documents: tuple[Document, ...] = ()
+    queued_notices: bool = False
 
     @classmethod
     def of(
@@ -50,6 +53,7 @@ class Reply:
         asks: str | None = None,
         photo: bytes | None = None,
         documents=(),
+        queued_notices: bool = False,
     ) -> Reply:
         return cls(
             tuple(p for p in parts if p),
@@ -57,6 +61,7 @@ class Reply:
             asks,
             photo,
             tuple(documents),
+            queued_notices,
         )
 
     def caption_and_messages(

@@ -18,6 +18,7 @@ from bot.conversation.export import Export
 from bot.conversation.interview import Interviews
 from bot.conversation.leaderboard import Leaderboard
 from bot.conversation.learner import Learner
+from bot.conversation.nudges import Nudges
 from bot.conversation.practice import Practice
 from bot.conversation.reply import Reply
 from bot.conversation.review import Reviews
@@ -49,6 +50,7 @@ class Tutor:
         self.leaderboard = Leaderboard(db, self.daily, markup)
         self.account = Account(db, bank, markup, self.daily, self.streaks)
         self.export = Export(db, markup)
+        self.nudges = Nudges(db, bank, markup)
 
     async def answer(
         self, who: Learner, text: str, now: datetime, reply_to: int | None = None
@@ -93,6 +95,8 @@ class Tutor:
                 return self.account.kept()
             case Kind.DISPUTE:
                 return await self.disputes.press(who.user_id, who.chat_id, action.attempt_id, now)
+            case Kind.UPHOLD:
+                return await self.disputes.press_uphold(who, action.attempt_id, now)
             case Kind.TOPIC if self.bank.topic(action.topic):
                 return await self.practice.quiz(who, now, topic=action.topic)
         return Reply.of(

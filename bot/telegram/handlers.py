@@ -40,6 +40,7 @@ class Handlers:
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
         self.tutor: Tutor | None = None
+        self.wake_notices: Callable[[], object] | None = None  # set with the notices push
 
     def register(self, application: Application) -> None:
         """Order matters: the first handler whose filter matches takes the update."""
@@ -123,6 +124,8 @@ class Handlers:
         quote: int | None = None,
     ) -> None:
         sent = await send_reply(context.bot, who.chat_id, reply, quote)
+        if reply.queued_notices and self.wake_notices is not None:
+            self.wake_notices()
         if reply.asks:
             ids = [message.message_id for message in sent]
             await self._tutor.question_sent(who, ids, reply.asks, self.clock())
