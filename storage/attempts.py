@@ -51,8 +51,8 @@ class StoredAttempt:
 async def record_attempt(
     db: Database, attempt: Attempt, streak: Streak, card: ReviewCard | None = None
 ) -> int:
-    """Store the attempt, save the new streak and the question's review card, and clear the
-    chat's pending question, in one transaction; the attempt's id."""
+    """Store the attempt with its key points, save the new streak and the question's review
+    card, and clear the chat's pending question, in one transaction; the attempt's id."""
     async with db.transaction() as tx:
         return await write_attempt(tx, attempt, streak, card)
 
@@ -84,6 +84,10 @@ async def write_attempt(
         ],
     )
     await write_streak(tx, attempt.user_id, streak)
+    # A learner's first answer starts the streak reminder and the weekly recap (defaults).
+    await tx.execute(
+        "INSERT OR IGNORE INTO nudge_settings (user_id) VALUES (?)", (attempt.user_id,)
+    )
     await tx.execute(
         "DELETE FROM pending WHERE chat_id = ? AND user_id = ? AND question_id = ?",
         (attempt.chat_id, attempt.user_id, attempt.question_id),

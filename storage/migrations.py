@@ -274,3 +274,24 @@ async def notices(tx: aiosqlite.Connection) -> None:
         """
     )
     await tx.execute("CREATE INDEX notices_queued ON notices(status, id)")
+
+
+@migration
+async def nudge_settings(tx: aiosqlite.Connection) -> None:
+    """Per learner: the streak reminder's local time (NULL: off) and the weekly recap (on or
+    off), with their next due times in UTC (NULL: to be scheduled). Every learner has a row,
+    the reminder at 20:00 and the recap on until they turn them off."""
+    await tx.execute(
+        """
+        CREATE TABLE nudge_settings (
+            user_id INTEGER PRIMARY KEY REFERENCES learners(user_id) ON DELETE CASCADE,
+            remind_at TEXT DEFAULT '20:00',
+            remind_due TEXT,
+            recap INTEGER NOT NULL DEFAULT 1,
+            recap_due TEXT
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX nudges_remind_due ON nudge_settings(remind_due)")
+    await tx.execute("CREATE INDEX nudges_recap_due ON nudge_settings(recap_due)")
+    await tx.execute("INSERT INTO nudge_settings (user_id) SELECT user_id FROM learners")

@@ -92,6 +92,16 @@ COMMANDS: tuple[Command, ...] = (
         needs_admin_status=True,
     ),
     Command(
+        "remind",
+        "Streak reminder: /remind 20:00, /remind off",
+        lambda t, w, a, n: t.nudges.remind_command(w, a, n),
+    ),
+    Command(
+        "recap",
+        "Weekly recap on Mondays: /recap on, /recap off",
+        lambda t, w, a, n: t.nudges.recap_command(w, a, n),
+    ),
+    Command(
         "export",
         "Everything stored about you, as CSV and JSON files",
         lambda t, w, a, n: t.export.command(w, n),

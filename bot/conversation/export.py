@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.conversation.learner import Learner
+from bot.conversation.nudges import Nudges
 from bot.conversation.reply import Document, Reply
 from bot.render.markup import Markup
 from storage import Database
@@ -35,9 +36,10 @@ PRIVATE_ONLY = "Your data is yours alone: send /export in a private chat with me
 
 
 class Export:
-    def __init__(self, db: Database, markup: Markup) -> None:
+    def __init__(self, db: Database, markup: Markup, nudges: Nudges) -> None:
         self.db = db
         self.m = markup
+        self.nudges = nudges
 
     async def command(self, who: Learner, now: datetime) -> Reply:
         if who.group:
@@ -77,6 +79,7 @@ class Export:
         settings: dict[str, object] = {
             "timezone": await get_timezone(self.db, user_id),
             "daily_question": daily.send_at.isoformat("minutes") if daily else None,
+            **await self.nudges.settings(user_id),
         }
         return {
             "user_id": user_id,

@@ -48,9 +48,9 @@ class Tutor:
         self.stats = Stats(db, bank, markup)
         self.disputes = Disputes(db, bank, self.grader, markup, admin_ids)
         self.leaderboard = Leaderboard(db, self.daily, markup)
-        self.account = Account(db, bank, markup, self.daily, self.streaks)
-        self.export = Export(db, markup)
-        self.nudges = Nudges(db, bank, markup)
+        self.nudges = Nudges(db, bank, markup, self.stats)
+        self.account = Account(db, bank, markup, self.daily, self.streaks, self.nudges)
+        self.export = Export(db, markup, self.nudges)
 
     async def answer(
         self, who: Learner, text: str, now: datetime, reply_to: int | None = None
