@@ -108,7 +108,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("forget", "Delete everything stored about you", _forget),
     Command("help", "How to use the bot", _help),
-    Command("start", "What this bot does", lambda t, w, a, n: t.account.start(w, n), listed=False),
+    Command("start", "What this bot does", lambda t, w, a, n: t.start(w, a, n), listed=False),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 LISTED = tuple(command for command in COMMANDS if command.listed)

@@ -78,6 +78,11 @@ class Practice:
         question = self.daily.question_for(day)
         return await self._ask(who, question, now, heading(day))
 
+    async def ask(self, who: Learner, question: Question, now: datetime, title: str) -> Reply:
+        """Ask this question (a shared one, from a deep link)."""
+        await ensure_learner(self.db, who.user_id, who.name, now)
+        return await self._ask(who, question, now, title)
+
     async def _ask(self, who: Learner, question: Question, now: datetime, title: str) -> Reply:
         if busy := await self.interviews.busy(who):
             return busy

@@ -22,6 +22,7 @@ from bot.conversation.nudges import Nudges
 from bot.conversation.practice import Practice
 from bot.conversation.reply import Reply
 from bot.conversation.review import Reviews
+from bot.conversation.share import Share, shared_question_id
 from bot.conversation.stats import Stats
 from bot.conversation.streaks import Streaks
 from bot.grader import Grader
@@ -51,6 +52,7 @@ class Tutor:
         self.nudges = Nudges(db, bank, markup, self.stats)
         self.account = Account(db, bank, markup, self.daily, self.streaks, self.nudges)
         self.export = Export(db, markup, self.nudges)
+        self.share = Share(bank, markup)
 
     async def answer(
         self, who: Learner, text: str, now: datetime, reply_to: int | None = None
@@ -62,6 +64,14 @@ class Tutor:
         return await self.interviews.answer(who, text, now) or await self.practice.answer(
             who, text, now, reply_to
         )
+
+    async def start(self, who: Learner, args: str, now: datetime) -> Reply:
+        """`/start`, or `/start q_<id>` from a shared question's button: that question."""
+        question_id = shared_question_id(args)
+        question = self.bank.get(question_id) if question_id else None
+        if question is not None:
+            return await self.practice.ask(who, question, now, "A question shared with you")
+        return await self.account.start(who, now)
 
     async def hint(self, who: Learner) -> Reply:
         """`/hint`, `/skip` and `/cancel` act on the mock interview while one runs."""
