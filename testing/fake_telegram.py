@@ -1543,6 +1543,8 @@ class FakeTelegram:
         document = p.values.get("document")
         key = document.removeprefix("attach://") if isinstance(document, str) else "document"
         data = p.files.get(key)
+        if data is None and document:
+            raise bad_request("wrong file identifier/HTTP URL specified")
         if data is None:
             raise bad_request("there is no document in the request")
         if not data:
