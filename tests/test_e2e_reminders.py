@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
+from bot.conversation.learner import Learner
 from bot.conversation.tutor import Tutor
 from bot.render.markup import HTML
 from bot.telegram.app import build_application
@@ -197,3 +198,17 @@ async def test_after_downtime_a_late_reminder_goes_out_the_same_evening_only(fak
     await run_at(fake, database_url, clock, datetime(2026, 5, 6, 22, 0, tzinfo=UTC))
     [late] = reminders(fake, ADA)
     assert "2-day streak" in late.plain_text
+
+
+async def test_an_answer_during_the_round_cancels_its_reminder(fake, database_url):
+    clock = Clock(datetime(2026, 5, 5, 10, 0, tzinfo=UTC))
+    await practise(fake, database_url, clock, ADA, 2)
+    clock.moment = datetime(2026, 5, 6, 20, 0, tzinfo=UTC)
+    async with notices(fake, database_url, clock) as push:
+        [nudge] = await push.tutor.nudges.due(clock())
+        assert await push.tutor.nudges.still_wanted(nudge, clock())
+        await set_pending(push.db, ADA, ADA, "gil", clock())
+        await push.tutor.answer(Learner(ADA, ADA, "Ada"), ANSWER, clock())
+        assert not await push.tutor.nudges.still_wanted(nudge, clock())
+        report = await push.run()
+    assert not reminders(fake, ADA) and report.sent == 0

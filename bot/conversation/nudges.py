@@ -46,7 +46,8 @@ from storage.nudges import (
 )
 from storage.streaks import get_streak
 
-PAGE = 500  # nudges read at a time; the rest wait for the next round
+PAGE = 500  # reminders read at a time; the rest wait for the next round
+RECAP_PAGE = 50  # recaps per round: each draws a picture before anything is sent
 REMIND_USAGE = (
     "/remind 20:00: if you have a streak of 2+ days and have not answered yet that day, I "
     "remind you at that time (your time zone)\n/remind off: no reminders"
@@ -135,14 +136,25 @@ class Nudges:
         their next time here."""
         await self._schedule(now)
         found = []
-        for column, make in ((REMINDER, self._reminder), (RECAP, self._recap)):
-            for scheduled in await due_nudges(self.db, column, now, PAGE):
+        for column, make, page in (
+            (REMINDER, self._reminder, PAGE),
+            (RECAP, self._recap, RECAP_PAGE),
+        ):
+            for scheduled in await due_nudges(self.db, column, now, page):
                 nudge = await make(scheduled, now)
                 if isinstance(nudge, Nudge):
                     found.append(nudge)
                 else:
                     await set_due(self.db, column, scheduled.user_id, nudge)
         return found
+
+    async def still_wanted(self, nudge: Nudge, now: datetime) -> bool:
+        """Right before a nudge is claimed: a reminder whose streak was extended meanwhile
+        (the learner answered while the round was running) is not sent."""
+        if nudge.kind is not NoticeKind.STREAK_REMINDER:
+            return True
+        streak = await get_streak(self.db, nudge.chat_id)
+        return streak_at_risk(streak, local_day(now, nudge.scheduled.timezone)) is not None
 
     async def handled(self, nudge: Nudge, now: datetime) -> None:
         """The nudge was claimed (sent now, or before): move its schedule on."""

@@ -83,6 +83,10 @@ class NoticePush:
         for due in await self.tutor.nudges.due(self.clock()):
             if not self.keep_going():
                 break
+            if not await self.tutor.nudges.still_wanted(due, self.clock()):
+                await self.tutor.nudges.handled(due, self.clock())
+                report.skipped += 1
+                continue
             notice_id = await claim_new(
                 self.db, due.chat_id, due.kind, due.key, "\n\n".join(due.reply.parts), self.clock()
             )
