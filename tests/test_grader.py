@@ -61,7 +61,7 @@ def test_negated_statements_do_not_earn_the_positive_point():
 
 
 def test_misconceptions_are_flagged_and_cost_points():
-    result = grade(GOOD + " Also, threads make CPU-bound Python code run faster with the GIL.")
+    result = grade(f"{GOOD} Also: {GIL.misconceptions[0].text}.")
     assert [f.misconception.text for f in result.misconceptions] == [GIL.misconceptions[0].text]
     assert result.score == min(100 - t.MISCONCEPTION_PENALTY, t.STRONG_FROM - 1)
 

@@ -8,7 +8,6 @@ are compared.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +16,7 @@ from pathlib import Path
 from bot.grader import Grader, Verdict
 from bot.grader import thresholds as t
 from bot.grader.grade import verdict
+from bot.grader.tables import csv_rows
 from content import Bank
 
 COLUMNS = ("id", "band", "answer")
@@ -69,21 +69,12 @@ def question_of(answer_id: str) -> str:
 def read_banded(path: Path) -> list[tuple[str, Band, str]]:
     """The rows of a banded CSV file; a clear error naming the line for a bad one."""
     rows = []
-    with path.open(newline="", encoding="utf-8") as file:
-        reader = csv.DictReader(file)
-        missing = set(COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        for row in reader:
-            if any(row[column] is None for column in COLUMNS):
-                raise ValueError(f"line {reader.line_num}: fewer than {len(COLUMNS)} columns")
-            try:
-                band = Band(row["band"].strip().lower())
-            except ValueError:
-                raise ValueError(
-                    f"line {reader.line_num}: band {row['band']!r} is not high, mid or low"
-                ) from None
-            rows.append((row["id"].strip(), band, row["answer"]))
+    for line, row in csv_rows(path, COLUMNS):
+        try:
+            band = Band(row["band"].strip().lower())
+        except ValueError:
+            raise ValueError(f"line {line}: band {row['band']!r} is not high, mid or low") from None
+        rows.append((row["id"].strip(), band, row["answer"]))
     return rows
 
 

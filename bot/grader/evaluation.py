@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.grader import Grader, ReferenceGrader
+from bot.grader.tables import csv_rows
 from content import Bank
 
 COLUMNS = ("question_id", "question", "reference_answer", "student_answer", "score")
@@ -31,27 +31,20 @@ def evaluate(path: Path, bank: Bank) -> Agreement:
     ours: list[float] = []
     theirs: list[float] = []
     by_question: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    with path.open(newline="", encoding="utf-8") as file:
-        reader = csv.DictReader(file)
-        missing = set(COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        for row in reader:
-            if any(row[column] is None for column in COLUMNS):
-                raise ValueError(f"line {reader.line_num}: fewer than {len(COLUMNS)} columns")
-            question = bank.get(row["question_id"])
-            if question is not None:
-                score = grader.grade(question, row["student_answer"]).score
-            else:
-                key = (row["reference_answer"], row["question"])
-                if key not in references:
-                    references[key] = ReferenceGrader(*key)
-                score = references[key].grade(row["student_answer"]).score
-            human = _score(row, reader.line_num)
-            ours.append(score / 100)
-            theirs.append(human)
-            by_question[row["question_id"]][0].append(score / 100)
-            by_question[row["question_id"]][1].append(human)
+    for line, row in csv_rows(path, COLUMNS):
+        question = bank.get(row["question_id"])
+        if question is not None:
+            score = grader.grade(question, row["student_answer"]).score
+        else:
+            key = (row["reference_answer"], row["question"])
+            if key not in references:
+                references[key] = ReferenceGrader(*key)
+            score = references[key].grade(row["student_answer"]).score
+        human = _score(row, line)
+        ours.append(score / 100)
+        theirs.append(human)
+        by_question[row["question_id"]][0].append(score / 100)
+        by_question[row["question_id"]][1].append(human)
     if len(ours) < 2:
         raise ValueError(f"{path}: need at least two graded rows")
     per_question = {

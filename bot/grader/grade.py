@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.grader import thresholds as t
@@ -32,6 +32,9 @@ REPORTING = frozenset(
     incorrect untrue misleading misunderstanding contrary belief believe believes people
     myth folklore""".split()
 )
+# Words that make a claim absolute: a misconception that says one is flagged only where the
+# answer says it too ("sys.path[0] is always the cwd" is not "with -m, sys.path[0] is the cwd").
+QUANTIFIERS = frozenset(stem(word) for word in "always only every each".split())
 # Words that make a general claim true in one setting: "on the free-threaded build",
 # "in benchmarks", "before 3.7", "with one argument".
 QUALIFIERS = frozenset(
@@ -101,7 +104,10 @@ class _Point:
     phrases: tuple[Phrase, ...]
     subject: int | None
     skip: frozenset[str]
-    swapped: Misconception | None = None
+    exclusive: bool = False
+    # Phrasings that name another side ("f-strings are always evaluated" for the point about
+    # %s arguments): not bound to the subject.
+    foreign: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +116,6 @@ class _Claim:
 
     phrases: tuple[Phrase, ...]
     subject: int | None
-    skip: frozenset[str]
 
 
 class PreparedQuestion:
@@ -133,7 +138,11 @@ class PreparedQuestion:
         texts += [name for side in sides for name in side.names]
         self.vocabulary = Vocabulary(texts)
         self.prompt_stems = frozenset(word.stem for word in self.vocabulary.words(prompt)[1])
-        self._side_names = tuple(self._names(side) for side in sides)
+        primary = {stem for side in sides for stem in self._stems(side.name)}
+        claim_words = (
+            frozenset(stem for point in key_points for stem in self._stems(point.text)) - primary
+        )
+        self._side_names = tuple(self._names(side, claim_words) for side in sides)
         self._points = tuple(self._point(point, rarity) for point in key_points)
         self._wrong = tuple(self._claim(m, rarity) for m in misconceptions)
 
@@ -152,18 +161,23 @@ class PreparedQuestion:
         return tuple(phrase for phrase in compiled if phrase)
 
     def _claim(self, wrong: Misconception, rarity) -> _Claim:
-        subject = self._subject_of(wrong.text, "")
-        skip = self._skip(subject)
-        return _Claim(self._phrases(wrong.phrasings, rarity), subject, skip)
+        return _Claim(self._phrases(wrong.phrasings, rarity), self._subject_of(wrong.text, ""))
 
     def _skip(self, subject: int | None) -> frozenset[str]:
         if subject is None:
             return frozenset()
         return frozenset(stem for name in self._side_names[subject] for stem in name)
 
-    def _names(self, side: Side) -> tuple[tuple[str, ...], ...]:
-        names = (tuple(w.stem for w in self.vocabulary.words(name)[1]) for name in side.names)
-        return tuple(name for name in names if name)
+    def _names(self, side: Side, claim_words: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+        """The stems of a side's names. An alias that is also a word the key points say of a
+        side ("initialiser" for __init__, when a point says "initialises") is left out: it
+        would read that claim as a mention."""
+        name, *aliases = (self._stems(text) for text in side.names)
+        kept = [alias for alias in aliases if alias and not set(alias) & claim_words]
+        return tuple(stems for stems in (name, *kept) if stems)
+
+    def _stems(self, text: str) -> tuple[str, ...]:
+        return tuple(word.stem for word in self.vocabulary.words(text)[1])
 
     def _point(self, point: KeyPoint, rarity) -> _Point:
         phrases = self._phrases(point.phrasings, rarity)
@@ -171,13 +185,15 @@ class PreparedQuestion:
         if subject is None:
             return _Point(point, phrases, None, frozenset())
         skip = self._skip(subject)
-        others = ", ".join(side.name for i, side in enumerate(self.sides) if i != subject)
-        swapped = Misconception(
-            text=f"Says of {others} what holds for {self.sides[subject].name}",
-            alternatives=(),
-            correction=point.text,
+        named = {mention.side for mention in self._mentions(self.vocabulary.read(point.text))}
+        # A point that itself contrasts sides ("X does A; Y does B") may be half-said of either.
+        exclusive = named <= {subject}
+        foreign = frozenset(
+            text
+            for text in point.phrasings
+            if {m.side for m in self._mentions(self.vocabulary.read(text))} - {subject}
         )
-        return _Point(point, phrases, subject, skip, swapped)
+        return _Point(point, phrases, subject, skip, exclusive, foreign)
 
     def _subject_of(self, text: str, subject: str) -> int | None:
         """The side a claim is about: the one named as its subject, or the only side its
@@ -214,7 +230,9 @@ class PreparedQuestion:
     def point_matches(self, reading: Reading) -> list[Match | None]:
         mentions = self._mentions(reading) if self.sides else []
         listed = _term_lists(reading)
-        return [self._best_point_match(point, reading, mentions, listed) for point in self._points]
+        return [
+            self._best_point_match(point, reading, mentions, listed)[0] for point in self._points
+        ]
 
     def grade(self, answer: str) -> Grade:
         return self.grade_reading(answer, self.vocabulary.read(answer))
@@ -234,17 +252,39 @@ class PreparedQuestion:
                 wrong_matches.append((wrong, match))
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
         listed = _term_lists(reading)
-        results = []
-        for point in self._points:
-            match, swapped = self._best_point_match(point, reading, mentions, listed)
-            results.append(_point_result(point.point, _unless_wrong(match, wrong_words)))
-            if swapped and point.swapped and results[-1].coverage is Coverage.MISSED:
-                wrong_matches.append((point.swapped, swapped))
+        found_points = [self._best_point_match(p, reading, mentions, listed) for p in self._points]
+        results = tuple(
+            _point_result(point.point, _unless_wrong(match, wrong_words))
+            for point, (match, _) in zip(self._points, found_points, strict=True)
+        )
+        wrong_matches += self._swaps(found_points, results, mentions)
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
-        score = score_of(tuple(results), len(found))
-        return Grade(score, verdict(score), tuple(results), found, tip(tuple(results)))
+        score = score_of(results, len(found))
+        return Grade(score, verdict(score), results, found, tip(results))
+
+    def _swaps(self, found_points, results, mentions: list[_Mention]):
+        """Swapped claims: a point missed, said wholly in a clause that names one other side,
+        when that clause does not state a point of that side (then it is about that side)."""
+        stated = {
+            (point.subject, match.clause)
+            for point, (match, _), result in zip(self._points, found_points, results, strict=True)
+            if match and result.coverage is not Coverage.MISSED and point.subject is not None
+        }
+        for point, (_, swapped), result in zip(self._points, found_points, results, strict=True):
+            if not swapped or not point.exclusive or result.coverage is not Coverage.MISSED:
+                continue
+            side = next(m.side for m in mentions if m.clause == swapped.clause)
+            if (side, swapped.clause) in stated:
+                continue
+            claim = Misconception(
+                text=f"Says of {self.sides[side].name} what holds for "
+                f"{self.sides[point.subject].name}",
+                alternatives=(),
+                correction=point.point.text,
+            )
+            yield claim, swapped
 
     def _best_point_match(
         self, point: _Point, reading: Reading, mentions: list[_Mention], listed: frozenset[int]
@@ -254,9 +294,10 @@ class PreparedQuestion:
         best: Match | None = None
         swapped: Match | None = None
         for phrase in point.phrases:
+            bound = point.subject is not None and phrase.text not in point.foreign
             for match in _both_ways(phrase, reading, point.skip):
                 needed = min(len(match.phrase.stems), t.MIN_WORDS_FOUND)
-                if point.subject is not None:
+                if bound:
                     side = _governing(match, mentions)
                     if side == point.subject:
                         needed = 1
@@ -265,11 +306,11 @@ class PreparedQuestion:
                         if (
                             named == {side}
                             and match.coverage >= t.SWAPPED_COVERAGE
-                            and len(match.words) >= t.MIN_WORDS_FOUND
+                            and len(match.words) >= t.SWAPPED_WORDS
                         ):
                             swapped = swapped or match
                         continue
-                match = _listed(capped(match, needed), reading, listed)
+                match = _listed(capped(match, needed), listed)
                 if best is None or match.coverage > best.coverage:
                     best = match
         return best, swapped
@@ -279,12 +320,14 @@ class PreparedQuestion:
         side of the comparison must say it of that side."""
         for phrase in claim.phrases:
             needed = min(len(phrase.stems), t.MIN_WORDS_FOUND)
-            for match in _both_ways(phrase, reading, claim.skip):
+            for match in clause_matches(phrase, reading):
                 if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
                     continue
-                if phrase.stems[0] not in claim.skip and phrase.stems[0] not in {
-                    word.stem for word in match.words
-                }:
+                missing = len(phrase.stems) - len(match.words)
+                if missing > (len(phrase.stems) - 1) // t.MISCONCEPTION_WORDS_PER_MISS:
+                    continue
+                said = {word.stem for word in match.words}
+                if phrase.stems[0] not in said or not QUANTIFIERS & set(phrase.stems) <= said:
                     continue
                 if claim.subject is not None and _governing(match, mentions) != claim.subject:
                     continue
@@ -315,16 +358,14 @@ class PreparedQuestion:
         )
 
 
-def _listed(match: Match, reading: Reading, listed: frozenset[int]) -> Match:
-    """A point whose words stand in a list of terms ("request, response, layers, the onion
-    model") is named, not stated: at most LISTED_COVERAGE."""
-    if not match.words:
+def _listed(match: Match, listed: frozenset[int]) -> Match:
+    """A point whose words all stand in a list of terms ("request, response, layers, the
+    onion model") is named, not stated: at most LISTED_COVERAGE."""
+    if not match.words or match.coverage <= t.LISTED_COVERAGE:
         return match
-    span = reading.text.normal[match.words[0].start : match.words[-1].end]
-    in_list = all(word.start in listed for word in match.words)
-    if span.count(",") < t.LIST_ITEMS_SPANNED and not in_list:
+    if not all(word.start in listed for word in match.words):
         return match
-    return replace(match, coverage=min(match.coverage, t.LISTED_COVERAGE))
+    return Match(match.phrase, t.LISTED_COVERAGE, match.words, match.clause)
 
 
 def _term_lists(reading: Reading) -> frozenset[int]:
@@ -360,16 +401,20 @@ def _both_ways(phrase: Phrase, reading: Reading, names: frozenset[str]):
 
 
 def _governing(match: Match, mentions: list[_Mention]) -> int | None:
-    """The side a clause's claim is about: the nearest side named before the claim's words,
-    or, when none is, the nearest after them; None when the clause names no other side than
-    the claim's own words do."""
-    first, last = match.words[0].start, match.words[-1].end
-    own = {word.start for word in match.words}
-    in_clause = [m for m in mentions if m.clause == match.clause and m.start not in own]
+    """The side a clause's claim is about: the nearest side named before the claim's first
+    word that is not a side's name, or, when none is, the first named after it; None when the
+    clause names no side."""
+    claim = [
+        word
+        for word in match.words
+        if not any(m.start <= word.start and word.end <= m.end for m in mentions)
+    ] or list(match.words)
+    first = claim[0].start
+    in_clause = [m for m in mentions if m.clause == match.clause]
     before = [m for m in in_clause if m.end <= first]
     if before:
         return max(before, key=lambda m: m.end).side
-    after = [m for m in in_clause if m.start >= last]
+    after = [m for m in in_clause if m.start >= first]
     return min(after, key=lambda m: m.start).side if after else None
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.grader import thresholds as t
-from bot.grader.text import Analysed, Word, analyse, opposite_stems, stem
+from bot.grader.text import Analysed, Word, analyse, concept_table, opposite_stems, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,28 +133,39 @@ class Vocabulary:
         if len(text) < 2 * t.COMPOUND_PART_LENGTH or not text.isalpha():
             return ()
         for cut in range(t.COMPOUND_PART_LENGTH, len(text) - t.COMPOUND_PART_LENGTH + 1):
-            first, second = stem(text[:cut]), stem(text[cut:])
-            if first in self.stems and second in self.stems:
-                return first, second
+            parts = (*_concept_stems(text[:cut]), *_concept_stems(text[cut:]))
+            if all(part in self.stems for part in parts):
+                return parts
         return ()
+
+
+def _concept_stems(word: str) -> tuple[str, ...]:
+    """A word's stems as the concept vocabulary reads it ("dict" is "dictionary")."""
+    return concept_table().get((stem(word),), (stem(word),))
 
 
 def clause_matches(phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset()):
     """The densest window of each clause holding the phrase's words (but those in `skip`),
     with the phrase's polarity: one Match per clause that holds any of them."""
+    positions = reading.positions
+    if positions.keys().isdisjoint(phrase.stems):
+        return
     words = reading.words
-    wanted = [index for index, stem in enumerate(phrase.stems) if stem not in skip]
-    by_clause: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for index in wanted:
-        for position in reading.positions.get(phrase.stems[index], ()):
-            if words[position].negated == (phrase.stems[index] in phrase.negated_stems):
-                by_clause[words[position].clause].append((position, index))
-    total = sum(phrase.weights[index] for index in wanted)
+    by_clause: dict[int, list[tuple[int, int]]] = {}
+    total = 0.0
+    for index, wanted in enumerate(phrase.stems):
+        if wanted in skip:
+            continue
+        total += phrase.weights[index]
+        negated = wanted in phrase.negated_stems
+        for position in positions.get(wanted, ()):
+            word = words[position]
+            if word.negated == negated:
+                by_clause.setdefault(word.clause, []).append((position, index))
     for clause, events in by_clause.items():
-        found = _densest(phrase, events, words)
+        found, weight = _densest(phrase, events, words)
         if phrase.opposites and _opposed(phrase, found, words):
             continue
-        weight = sum(phrase.weights[phrase.stems.index(word.stem)] for word in found)
         yield Match(phrase, weight / total if total else 0.0, found, clause)
 
 
@@ -168,8 +179,11 @@ def _opposed(phrase: Phrase, found: tuple[Word, ...], words: tuple[Word, ...]) -
     return any(word.stem in phrase.opposites and word.clause == clause for word in words[low:high])
 
 
-def _densest(phrase: Phrase, events: list[tuple[int, int]], words) -> tuple[Word, ...]:
-    """The words of the window that holds the most phrase weight within WINDOW_SLACK."""
+def _densest(
+    phrase: Phrase, events: list[tuple[int, int]], words
+) -> tuple[tuple[Word, ...], float]:
+    """The words of the window that holds the most phrase weight within WINDOW_SLACK, and
+    that weight."""
     events.sort()
     width = len(phrase.stems) + t.WINDOW_SLACK
     counts = [0] * len(phrase.stems)
@@ -195,11 +209,11 @@ def _densest(phrase: Phrase, events: list[tuple[int, int]], words) -> tuple[Word
             seen.add(index)
             found.append(words[position])
     found.sort(key=lambda word: word.start)
-    return tuple(found)
+    return tuple(found), best_weight
 
 
 def capped(match: Match, words_needed: int) -> Match:
     """One word alone never stands for a phrasing of several."""
-    if len(match.words) < words_needed:
-        return replace(match, coverage=min(match.coverage, t.ONE_WORD_COVERAGE))
+    if len(match.words) < words_needed and match.coverage > t.ONE_WORD_COVERAGE:
+        return Match(match.phrase, t.ONE_WORD_COVERAGE, match.words, match.clause)
     return match

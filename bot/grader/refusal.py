@@ -17,6 +17,9 @@ UNKNOWN_PHRASE = re.compile(
     r"\b(idk|dunno|no idea|no clue|not sure|do not know|have not heard|never heard|"
     r"forgot|can not remember|do not remember|never used|not familiar)\b"
 )
+# Arrows, operators and brackets: an answer written in notation ("const -> nonconst") may
+# repeat its few words and still say something.
+NOTATION = re.compile(r"->|=>|[=<>()\[\]{}*+]")
 # These mean it only when they are the whole answer ("pass by reference" is an answer).
 PASS_ALONE = re.compile(r"^\W*(i\s+)?(pass|skip|next)(\s+(please|sorry))?\W*$")
 # Words that carry no knowledge about any question.
@@ -63,7 +66,11 @@ def refusal(
         return NoAnswer.UNKNOWN
     if len(distinct) == 1 and len(stems) >= t.MIN_DISTINCT_WORDS:
         return NoAnswer.REPEATED
-    if len(stems) <= t.SPAM_MAX_WORDS and len(distinct) * 2 <= len(stems):
+    if (
+        len(distinct) <= t.SPAM_DISTINCT_WORDS
+        and len(stems) >= t.SPAM_MIN_WORDS
+        and not NOTATION.search(answer)
+    ):
         return NoAnswer.REPEATED
     if prompt and len(own) <= t.ECHO_MAX_OWN_WORDS and not own & vocabulary:
         reused = len(distinct & prompt_stems) / len(prompt_stems) if prompt_stems else 0.0

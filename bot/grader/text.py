@@ -25,7 +25,7 @@ STOP_WORDS = frozenset(
 )
 # "none" is left out: in answers about Python it is mostly the value None ("default to None").
 NEGATIONS = frozenset(
-    {"not", "no", "never", "without", "nothing", "neither", "nor", "unlike", "refuses", "rejects"}
+    {"not", "no", "never", "without", "nothing", "neither", "nor", "unlike", "refuses"}
 )
 # Words after which a negation does not deny what follows ("not only X but also Y").
 NEGATION_UNDONE = frozenset({"only", "just", "merely", "necessarily"})

@@ -6,24 +6,36 @@
 HIT_COVERAGE = 0.7
 
 # Between PARTIAL_COVERAGE and HIT_COVERAGE a point earns half credit and is shown as
-# "partly covered": the answer names the idea but not its substance.
-PARTIAL_COVERAGE = 0.5
-PARTIAL_CREDIT = 0.75
+# "partly covered": the answer names the idea but not its substance. Fitted on the blind bands
+# (tests/blind) with SCORE_CURVE and MISCONCEPTION_PENALTY: half a phrasing's words (0.5) was
+# mostly wrong answers using the topic's words; 0.6 agreed better (0.72 vs 0.70).
+PARTIAL_COVERAGE = 0.6
+PARTIAL_CREDIT = 0.5
 
 # A misconception is flagged at a stricter coverage than a key point: calling a learner
 # wrong on a loose match does more harm than missing a wrong claim.
 MISCONCEPTION_COVERAGE = 0.75
+# ... and with every word of a short phrasing: one word missed per this many words beyond the
+# first. The missing word of a four-word claim is often the claim ("a class must inherit from
+# a Protocol to satisfy it" against "a Protocol is satisfied by any class").
+MISCONCEPTION_WORDS_PER_MISS = 4
 
 # A misconception's first content word is what it is about ("typing.overload dispatches ..."):
-# a clause that says the rest of a misconception of something else is not flagged.
+# a clause that says the rest of a misconception of something else is not flagged (a rule,
+# no number).
 
 # A key point about one side of a comparison, stated in a clause that names only another side,
 # earns nothing; it is a swapped claim (a wrong claim) when nearly all of it is there and the
 # answer never states it of the right side: a clause naming one side may still be about both.
 SWAPPED_COVERAGE = 0.9
+# ... and when at least this many of its words are there: two words ("runs ... raised") are
+# shared by too many claims about different sides.
+SWAPPED_WORDS = 3
 
-# Score points taken off for each misconception found (floor 0). Twenty keeps a strong
-# answer with one wrong aside "partial" rather than "weak".
+# Score points taken off for each wrong claim found (floor 0), and a wrong claim keeps the
+# score under STRONG_FROM: a wrong claim costs more than a missing point. On the blind bands 20
+# agreed a little better than 10, 30 or halving the score (a partly right answer with one
+# mistake stays partial).
 MISCONCEPTION_PENALTY = 20
 
 # Words the question itself uses count for less: repeating the prompt is not knowledge.
@@ -41,9 +53,11 @@ ECHO_PROMPT_SHARE = 0.5
 # in the prompt and not filler), and one word said this many times is not an answer.
 MIN_DISTINCT_WORDS = 3
 
-# A short answer (at most this many content words) that says each word twice or more on
-# average ("JIT JIT JIT fast fast") repeats keywords: it is not an answer.
-SPAM_MAX_WORDS = 12
+# An answer of SPAM_MIN_WORDS or more content words that are only one or two words said over
+# and over ("JIT JIT JIT fast fast") repeats keywords: it is not an answer. Shorter ones can
+# be real ("a[i] = *(a+i)").
+SPAM_DISTINCT_WORDS = 2
+SPAM_MIN_WORDS = 5
 
 # Typos: a word that is not in the question's vocabulary is mapped to the closest word in it
 # (rapidfuzz Indel ratio). Short words need an exact match; "lsit" is not "list" safely.
@@ -65,12 +79,9 @@ WINDOW_SLACK = 2
 MIN_WORDS_FOUND = 2
 ONE_WORD_COVERAGE = 0.45
 
-# Words of a key point found in LIST_ITEMS_SPANNED or more comma-separated items of a list
-# are named, not stated ("request, response, layers, onion model"): such a match counts at most
-# LISTED_COVERAGE, partly covered.
-# The same holds for a point found inside a list of LIST_RUN or more short items of at most
-# LIST_ITEM_WORDS content words ("sessions, auth, csrf, cors" as the whole answer's claim).
-LIST_ITEMS_SPANNED = 2
+# A key point found only inside a list of LIST_RUN or more short items of at most
+# LIST_ITEM_WORDS content words ("sessions, auth, csrf, cors" as the whole claim) is named,
+# not stated: such a match counts at most LISTED_COVERAGE, missed.
 LISTED_COVERAGE = 0.45
 LIST_RUN = 4
 LIST_ITEM_WORDS = 3
@@ -89,9 +100,9 @@ COMPOUND_PART_LENGTH = 3
 # The score is 100 * share ** SCORE_CURVE, where share is the weighted share of the key points
 # earned. Interviewers give an answer that states the central idea correctly a partial grade
 # even when it leaves most points out: a curve under 1 lifts small shares more than large ones.
-# Fitted on the blind banded answers (tests/blind): 0.85 with PARTIAL_CREDIT 0.75 agreed best
-# (0.70 and 1.0 each cost about 0.01-0.02 of band agreement).
-SCORE_CURVE = 0.85
+# Fitted on the blind banded answers (tests/blind) with PARTIAL_*: 0.7 (0.72 band agreement on
+# the tuning questions, 0.68 on the held-out ones; 0.85 and 1.0 cost 0.01-0.03).
+SCORE_CURVE = 0.7
 
 
 # Verdict bands on the 0-100 score: strong (an interviewer's pass), partial, weak (a fail).

@@ -161,6 +161,7 @@ CONCEPTS = {
 # phrasing with the other ("Color.RED == 1 is True" is not "Color.RED == 1 is False").
 OPPOSITES = [
     ("true", "false"),
+    ("cpu", "io"),
     ("mutable", "immutable"),
     ("ordered", "unordered"),
     ("hashable", "unhashable"),

@@ -1,0 +1,127 @@
+"""The grader judges what each clause of an answer claims: polarity, qualifiers, reported
+claims, sides of a comparison, opposites, lists of terms, and the shared concept vocabulary."""
+
+import pytest
+
+from bot.grader import Coverage, PreparedQuestion
+from content import KeyPoint, Misconception, Side
+
+THREADS = PreparedQuestion(
+    key_points=(
+        KeyPoint("The GIL is released during blocking I/O", ("released during io",), 2.0),
+        KeyPoint("CPU-bound code should use multiprocessing", ("cpu bound needs processes",)),
+        KeyPoint("Use an OrderedDict to keep the order", ("OrderedDict",)),
+    ),
+    misconceptions=(
+        Misconception(
+            "Threads make CPU-bound Python code run faster",
+            ("threading speeds up cpu bound code",),
+            "With the GIL, threads running CPU-bound Python code take turns.",
+        ),
+    ),
+    prompt="How does the GIL affect threads?",
+)
+INIT_NEW = PreparedQuestion(
+    key_points=(
+        KeyPoint("__new__ creates and returns the instance", ("new creates the instance",), 2.0),
+        KeyPoint("__init__ initialises the instance it is given", ("init sets attributes",), 2.0),
+        KeyPoint("Override __new__ for immutable types", ("subclass int or tuple",)),
+    ),
+    prompt="What is the difference between __new__ and __init__?",
+    sides=(Side("__new__", ("new",)), Side("__init__", ("init",))),
+)
+ENUM = PreparedQuestion(
+    key_points=(
+        KeyPoint("A plain Enum member is not its value", ("Color.RED == 1 is False",), 2.0),
+        KeyPoint("Requests pass top to bottom", ("onion model",)),
+        KeyPoint("IntEnum members behave as ints", ("intenum compares equal to ints",)),
+    ),
+    prompt="What does the enum module give you?",
+)
+
+
+def flagged(question, answer):
+    return [found.misconception.text for found in question.grade(answer).misconceptions]
+
+
+def coverage(question, answer, point):
+    return question.grade(answer).points[point].coverage
+
+
+def test_a_misconception_asserted_in_a_clause_is_flagged():
+    assert flagged(THREADS, "Threads make CPU-bound Python code run faster.")
+    assert flagged(THREADS, "i think threading speeds up cpu bound code")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Threads do not make CPU-bound Python code run faster.",
+        "Threads can't make CPU-bound Python code run faster.",
+        "Threads make I/O-bound code run faster; CPU-bound Python code needs processes.",
+        "On the free-threaded build threads make CPU-bound Python code run faster.",
+        "Since 3.13t threads make CPU-bound Python code run faster.",
+        "It is a myth that threads make CPU-bound Python code run faster.",
+        "Do threads make CPU-bound Python code run faster?",
+        "Threads make I/O-bound Python code run faster.",
+    ],
+    ids=[
+        "negated",
+        "contraction",
+        "other-clause",
+        "qualified",
+        "version",
+        "reported",
+        "asked",
+        "opposite",
+    ],
+)
+def test_a_clause_that_does_not_assert_the_misconception_is_not_flagged(answer):
+    assert not flagged(THREADS, answer)
+
+
+def test_an_absolute_claim_is_flagged_only_when_the_answer_says_it_absolutely():
+    always = PreparedQuestion(
+        key_points=THREADS.key_points,
+        misconceptions=(
+            Misconception("sys.path[0] is always the working directory", (), "Only with -m."),
+        ),
+    )
+    assert flagged(always, "sys.path[0] is always the working directory")
+    assert not flagged(always, "With python -m, sys.path[0] is the working directory")
+
+
+def test_concept_vocabulary_and_chat_notation_earn_the_point():
+    assert coverage(THREADS, "the lock is dropped during blocking i/o", 0) is Coverage.HIT
+    assert coverage(THREADS, "cpu heavy -> separate processes", 1) is Coverage.HIT
+    assert coverage(THREADS, "the lock is not dropped during i/o", 0) is Coverage.MISSED
+
+
+@pytest.mark.parametrize("spelling", ["OrderedDict", "ordereddict", "ordered dict"])
+def test_identifiers_match_in_every_spelling(spelling):
+    assert coverage(THREADS, f"I would use an {spelling} here", 2) is Coverage.HIT
+
+
+def test_a_side_s_property_said_of_the_other_side_earns_nothing_and_is_flagged():
+    right = INIT_NEW.grade("__new__ creates and returns the instance. __init__ sets attributes.")
+    assert [r.coverage for r in right.points[:2]] == [Coverage.HIT, Coverage.HIT]
+    assert not right.misconceptions
+    swapped = INIT_NEW.grade(
+        "__init__ creates and returns the instance. __new__ sets the attributes."
+    )
+    assert [r.coverage for r in swapped.points[:2]] == [Coverage.MISSED, Coverage.MISSED]
+    assert [f.misconception.text for f in swapped.misconceptions] == [
+        "Says of __init__ what holds for __new__"
+    ]
+    assert swapped.score < right.score
+
+
+def test_a_clause_that_says_the_opposite_does_not_state_the_point():
+    assert coverage(ENUM, "Color.RED == 1 is False", 0) is Coverage.HIT
+    assert coverage(ENUM, "Color.RED == 1 is True for any Enum", 0) is Coverage.MISSED
+
+
+def test_terms_merely_listed_are_named_not_stated():
+    listed = "enum: members, values, onion model, layers, hooks, flags"
+    assert coverage(ENUM, listed, 1) is Coverage.MISSED
+    assert coverage(ENUM, "it works like an onion model", 1) is Coverage.HIT
