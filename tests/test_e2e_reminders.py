@@ -212,3 +212,20 @@ async def test_an_answer_during_the_round_cancels_its_reminder(fake, database_ur
         assert not await push.tutor.nudges.still_wanted(nudge, clock())
         report = await push.run()
     assert not reminders(fake, ADA) and report.sent == 0
+
+
+async def test_a_learner_who_blocked_the_bot_gets_no_more_nudges(fake, database_url):
+    clock = Clock(datetime(2026, 5, 5, 10, 0, tzinfo=UTC))
+    await practise(fake, database_url, clock, ADA, 2)
+    fake.block(ADA)
+    report = await run_at(fake, database_url, clock, datetime(2026, 5, 6, 20, 0, tzinfo=UTC))
+    assert report.blocked == 1
+    db = await open_database(database_url)
+    try:
+        row = await db.fetch_one("SELECT * FROM nudge_settings WHERE user_id = ?", (ADA,))
+    finally:
+        await db.close()
+    assert (row["remind_at"], row["recap"]) == (None, 0)
+    fake.unblock(ADA)
+    await run_at(fake, database_url, clock, datetime(2026, 5, 7, 20, 0, tzinfo=UTC))
+    assert not reminders(fake, ADA)

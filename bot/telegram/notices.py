@@ -13,12 +13,14 @@ from datetime import datetime
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
+from bot.conversation.nudges import Nudge
 from bot.conversation.reply import Reply
 from bot.conversation.tutor import Tutor
-from bot.telegram.push import GONE, Pacer
+from bot.telegram.push import GONE, WORKERS, Pacer
 from bot.telegram.send import send_reply
 from storage import Database
 from storage.notices import (
+    Notice,
     NoticeStatus,
     claim_new,
     claim_queued,
@@ -72,33 +74,54 @@ class NoticePush:
             log.info("notices: %s", report)
 
     async def run(self) -> NoticeReport:
-        """Send the queued notices, then the scheduled ones due by now, each once."""
+        """Send the queued notices (a batch; the rest at the next round), then the scheduled
+        ones due by now, each once, up to WORKERS requests in flight at the shared pace."""
         report = NoticeReport()
-        while self.keep_going() and (batch := await queued_notices(self.db, BATCH)):
-            for notice in batch:
-                if not await claim_queued(self.db, notice.id, self.clock()):
-                    report.skipped += 1
-                    continue
-                await self._send(notice.id, notice.chat_id, Reply.of(notice.text), report)
-        for due in await self.tutor.nudges.due(self.clock()):
-            if not self.keep_going():
-                break
+        slots = asyncio.Semaphore(WORKERS)
+        async with asyncio.TaskGroup() as group:
+            for notice in await queued_notices(self.db, BATCH):
+                if not self.keep_going():
+                    break
+                await slots.acquire()
+                group.create_task(self._queued(notice, report, slots))
+            for due in await self.tutor.nudges.due(self.clock()):
+                if not self.keep_going():
+                    break
+                await slots.acquire()
+                group.create_task(self._scheduled(due, report, slots))
+        return report
+
+    async def _queued(self, notice: Notice, report: NoticeReport, slots: asyncio.Semaphore):
+        try:
+            await self.pacer.wait()
+            if not await claim_queued(self.db, notice.id, self.clock()):
+                report.skipped += 1
+                return
+            await self._send(notice.id, notice.chat_id, Reply.of(notice.text), report)
+        finally:
+            slots.release()
+
+    async def _scheduled(self, due: Nudge, report: NoticeReport, slots: asyncio.Semaphore):
+        """A reminder or recap: checked once more, claimed, its schedule moved on, sent."""
+        try:
             if not await self.tutor.nudges.still_wanted(due, self.clock()):
                 await self.tutor.nudges.handled(due, self.clock())
                 report.skipped += 1
-                continue
-            notice_id = await claim_new(
-                self.db, due.chat_id, due.kind, due.key, "\n\n".join(due.reply.parts), self.clock()
-            )
+                return
+            await self.pacer.wait()
+            text = "\n\n".join(due.reply.parts)
+            notice_id = await claim_new(self.db, due.chat_id, due.kind, due.key, text, self.clock())
             await self.tutor.nudges.handled(due, self.clock())
             if notice_id is None:
                 report.skipped += 1
-                continue
+                return
             await self._send(notice_id, due.chat_id, due.reply, report)
-        return report
+        finally:
+            slots.release()
 
     async def _send(self, notice_id: int, chat_id: int, reply: Reply, report: NoticeReport) -> None:
-        await self.pacer.wait()
+        """Send a claimed notice (its pacing slot taken before the claim) and record how it
+        ended."""
         status, message_id = await self._deliver(chat_id, reply)
         await finish_notice(self.db, notice_id, status, message_id, self.clock())
         if status is NoticeStatus.SENT:
