@@ -24,6 +24,20 @@ def build_parser() -> argparse.ArgumentParser:
     daily.add_argument(
         "--now", action="store_true", required=True, help="send what is due now, once, and exit"
     )
+    disputes = commands.add_parser("disputes", help="disputed grades: list, uphold, export")
+    disputes.add_argument(
+        "action",
+        nargs="?",
+        default="list",
+        choices=["list", "uphold", "export"],
+        help="list the open disputes (default), uphold one, or export the upheld answers' "
+        "wording as candidate phrasings (TOML)",
+    )
+    disputes.add_argument("id", nargs="?", type=int, help="uphold: the dispute number")
+    disputes.add_argument("--score", type=int, help="uphold: the new score (default 100)")
+    disputes.add_argument(
+        "--output", "-o", type=Path, help="export: write to this file (default: standard output)"
+    )
     evaluation = commands.add_parser("grade-eval", help="measure agreement with human grades")
     evaluation.add_argument("file", type=Path, help="CSV: " + ", ".join(COLUMNS))
     bands = commands.add_parser("grade-bands", help="measure verdicts against people's bands")
@@ -39,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(console=args.command == "console")
     if args.command == "daily":
         return _daily_now()
+    if args.command == "disputes":
+        return _disputes(args.action, args.id, args.score, args.output)
     if args.command == "content":
         return _content_check()
     if args.command == "grade":
@@ -80,8 +96,50 @@ def _daily_now() -> int:
     if not settings.token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    print(f"daily push: {asyncio.run(push_once(settings))}")
+    daily, notices = asyncio.run(push_once(settings))
+    print(f"daily push: {daily}")
+    print(f"notices: {notices}")
     return 0
+
+
+CLI_OPERATOR = 0  # who upheld a dispute from the command line
+
+
+def _disputes(action: str, attempt_id: int | None, score: int | None, output: Path | None) -> int:
+    """`python -m bot disputes`: the operators' loop on disputed grades, on the database
+    the bot uses; a learner told of an upheld dispute gets the message from the running bot
+    (or the next `python -m bot daily --now`)."""
+    import asyncio
+
+    from bot.render.markup import PLAIN
+    from bot.runtime import running_engine, utc_now
+
+    settings = _settings()
+    if settings is None:
+        return 2
+    if action == "uphold" and attempt_id is None:
+        print("usage: python -m bot disputes uphold ID [--score N]", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with running_engine(settings, PLAIN) as engine:
+            disputes = engine.tutor.disputes
+            if action == "list":
+                print(await disputes.open_report())
+            elif action == "uphold":
+                text, upheld = await disputes.uphold(attempt_id, CLI_OPERATOR, score, utc_now())
+                print(text)
+                return 0 if upheld else 1
+            else:
+                toml, count = await disputes.candidates_toml()
+                if output is None:
+                    sys.stdout.write(toml)
+                else:
+                    output.write_text(toml, encoding="utf-8")
+                    print(f"{count} candidate phrasing(s) written to {output}")
+            return 0
+
+    return asyncio.run(run())
 
 
 def _serve(*, console: bool) -> int:

@@ -14,7 +14,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.conversation.commands import run_command
 from bot.conversation.learner import Learner
-from bot.conversation.reply import Button, Reply
+from bot.conversation.reply import Button, Document, Reply
 from bot.conversation.tutor import Tutor
 from bot.render.markup import PLAIN
 from bot.runtime import running_engine
@@ -44,6 +44,13 @@ def save_picture(photo: bytes, path: Path) -> str:
     return f"[Chart saved to {path.resolve()}; the text below says the same.]"
 
 
+def save_document(document: Document, folder: Path) -> str:
+    """Write a reply's file into `folder`; the line that says where it is."""
+    path = folder / document.name
+    path.write_bytes(document.data)
+    return f"[{document.caption or 'File'} saved to {path.resolve()}]"
+
+
 async def converse(
     settings: Settings, stdin: TextIO, stdout: TextIO, clock: Callable[[], datetime]
 ) -> None:
@@ -57,6 +64,8 @@ async def converse(
             text, buttons = render(reply) if reply else ("", buttons)
             if reply and reply.photo:
                 text = f"{save_picture(reply.photo, picture)}\n\n{text}"
+            for document in reply.documents if reply else ():
+                text += f"\n{save_document(document, picture.parent)}"
             if text:
                 print(f"{text}\n{RULE}", file=stdout, flush=True)
             line = await asyncio.to_thread(stdin.readline)

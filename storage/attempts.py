@@ -17,6 +17,15 @@ from storage.streaks import write_streak
 
 
 @dataclass(frozen=True, slots=True)
+class PointGrade:
+    """How one key point of the question fared in an answer."""
+
+    point: str
+    coverage: str  # the grader's Coverage value: covered, partly covered, missed
+    closeness: float
+
+
+@dataclass(frozen=True, slots=True)
 class Attempt:
     user_id: int
     chat_id: int
@@ -26,13 +35,24 @@ class Attempt:
     hints: int
     answered_at: datetime
     local_day: date
+    points: tuple[PointGrade, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttempt:
+    """An attempt as stored, with its id and whether the learner disputed its grade."""
+
+    id: int
+    attempt: Attempt
+    disputed: bool
+    upheld: bool
 
 
 async def record_attempt(
     db: Database, attempt: Attempt, streak: Streak, card: ReviewCard | None = None
 ) -> int:
-    """Store the attempt, save the new streak and the question's review card, and clear the
-    chat's pending question, in one transaction; the attempt's id."""
+    """Store the attempt with its key points, save the new streak and the question's review
+    card, and clear the chat's pending question, in one transaction; the attempt's id."""
     async with db.transaction() as tx:
         return await write_attempt(tx, attempt, streak, card)
 
@@ -55,7 +75,19 @@ async def write_attempt(
             attempt.local_day.isoformat(),
         ),
     )
+    await tx.executemany(
+        "INSERT INTO attempt_points (attempt_id, position, point, coverage, closeness) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (cursor.lastrowid, position, p.point, p.coverage, p.closeness)
+            for position, p in enumerate(attempt.points)
+        ],
+    )
     await write_streak(tx, attempt.user_id, streak)
+    # A learner's first answer starts the streak reminder and the weekly recap (defaults).
+    await tx.execute(
+        "INSERT OR IGNORE INTO nudge_settings (user_id) VALUES (?)", (attempt.user_id,)
+    )
     await tx.execute(
         "DELETE FROM pending WHERE chat_id = ? AND user_id = ? AND question_id = ?",
         (attempt.chat_id, attempt.user_id, attempt.question_id),
@@ -80,6 +112,43 @@ async def get_attempt(db: Database, attempt_id: int) -> Attempt | None:
     row = await db.fetch_one("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
     if row is None:
         return None
+    return _attempt(row, await _points_of(db, [attempt_id]))
+
+
+async def attempts_of(db: Database, user_id: int) -> list[StoredAttempt]:
+    """Every attempt of the learner, oldest first, with its key points and dispute."""
+    rows = await db.fetch_all(
+        "SELECT attempts.*, disputes.attempt_id IS NOT NULL AS disputed, "
+        "COALESCE(disputes.upheld_at IS NOT NULL, 0) AS upheld "
+        "FROM attempts LEFT JOIN disputes ON disputes.attempt_id = attempts.id "
+        "WHERE attempts.user_id = ? ORDER BY attempts.id",
+        (user_id,),
+    )
+    points = await _points_of(db, [row["id"] for row in rows])
+    return [
+        StoredAttempt(row["id"], _attempt(row, points), bool(row["disputed"]), bool(row["upheld"]))
+        for row in rows
+    ]
+
+
+async def _points_of(db: Database, attempt_ids: list[int]) -> dict[int, tuple[PointGrade, ...]]:
+    """The key-point grades of the attempts, by attempt id (one query per 500 ids)."""
+    found: dict[int, list[PointGrade]] = {}
+    for start in range(0, len(attempt_ids), 500):
+        chunk = attempt_ids[start : start + 500]
+        rows = await db.fetch_all(
+            "SELECT * FROM attempt_points WHERE attempt_id IN "
+            f"({', '.join('?' * len(chunk))}) ORDER BY attempt_id, position",
+            chunk,
+        )
+        for row in rows:
+            found.setdefault(row["attempt_id"], []).append(
+                PointGrade(row["point"], row["coverage"], row["closeness"])
+            )
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _attempt(row: aiosqlite.Row, points: dict[int, tuple[PointGrade, ...]]) -> Attempt:
     return Attempt(
         row["user_id"],
         row["chat_id"],
@@ -89,6 +158,7 @@ async def get_attempt(db: Database, attempt_id: int) -> Attempt | None:
         row["hints"],
         datetime.fromisoformat(row["answered_at"]),
         date.fromisoformat(row["local_day"]),
+        points.get(row["id"], ()),
     )
 
 

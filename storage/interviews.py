@@ -137,11 +137,11 @@ async def save_answer(
     attempt: Attempt,
     streak: Streak,
     card: ReviewCard,
-) -> None:
+) -> int:
     """The graded answer to the current question, with its attempt, streak and card, and
-    the interview's next step, in one transaction."""
+    the interview's next step, in one transaction; the attempt's id."""
     async with db.transaction() as tx:
-        await write_attempt(tx, attempt, streak, card)
+        attempt_id = await write_attempt(tx, attempt, streak, card)
         await tx.execute(
             "UPDATE interview_questions SET answer = ?, score = ?, answered_at = ? "
             "WHERE interview_id = ? AND position = ?",
@@ -154,6 +154,7 @@ async def save_answer(
             ),
         )
         await _move(tx, interview.id, step, attempt.answered_at)
+        return attempt_id
 
 
 async def save_pass(db: Database, interview: Interview, step: Step, now: datetime) -> None:

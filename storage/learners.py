@@ -38,6 +38,8 @@ async def forget_learner(db: Database, user_id: int) -> None:
         await tx.execute("DELETE FROM streaks WHERE user_id = ?", (user_id,))
         await tx.execute("DELETE FROM pending WHERE user_id = ?", (user_id,))
         await tx.execute("DELETE FROM deliveries WHERE chat_id = ?", (user_id,))
+        await tx.execute("DELETE FROM notices WHERE chat_id = ?", (user_id,))
+        await tx.execute("DELETE FROM nudge_settings WHERE user_id = ?", (user_id,))
         await tx.execute("DELETE FROM asked_messages WHERE chat_id = ?", (user_id,))
         await tx.execute("DELETE FROM subscriptions WHERE user_id = ? AND is_group = 0", (user_id,))
         await tx.execute(

@@ -226,3 +226,72 @@ async def disputes(tx: aiosqlite.Connection) -> None:
         )
         """
     )
+
+
+@migration
+async def attempt_points(tx: aiosqlite.Connection) -> None:
+    """Each graded answer's verdict per key point, for the learner's export and disputes."""
+    await tx.execute(
+        """
+        CREATE TABLE attempt_points (
+            attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            point TEXT NOT NULL,
+            coverage TEXT NOT NULL,
+            closeness REAL NOT NULL,
+            PRIMARY KEY (attempt_id, position)
+        )
+        """
+    )
+
+
+@migration
+async def dispute_outcomes(tx: aiosqlite.Connection) -> None:
+    """An operator may uphold a dispute: when, by whom, and the score it replaced."""
+    await tx.execute("ALTER TABLE disputes ADD COLUMN upheld_at TEXT")
+    await tx.execute("ALTER TABLE disputes ADD COLUMN upheld_by INTEGER")
+    await tx.execute("ALTER TABLE disputes ADD COLUMN original_score INTEGER")
+
+
+@migration
+async def notices(tx: aiosqlite.Connection) -> None:
+    """Messages the bot sends on its own initiative (dispute outcomes, streak reminders, weekly
+    recaps): one row per chat, kind and key, claimed before sending so none goes out twice."""
+    await tx.execute(
+        """
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message_id INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (chat_id, kind, key)
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX notices_queued ON notices(status, id)")
+
+
+@migration
+async def nudge_settings(tx: aiosqlite.Connection) -> None:
+    """Per learner: the streak reminder's local time (NULL: off) and the weekly recap (on or
+    off), with their next due times in UTC (NULL: to be scheduled). Every learner has a row,
+    the reminder at 20:00 and the recap on until they turn them off."""
+    await tx.execute(
+        """
+        CREATE TABLE nudge_settings (
+            user_id INTEGER PRIMARY KEY REFERENCES learners(user_id) ON DELETE CASCADE,
+            remind_at TEXT DEFAULT '20:00',
+            remind_due TEXT,
+            recap INTEGER NOT NULL DEFAULT 1,
+            recap_due TEXT
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX nudges_remind_due ON nudge_settings(remind_due)")
+    await tx.execute("CREATE INDEX nudges_recap_due ON nudge_settings(recap_due)")
+    await tx.execute("INSERT INTO nudge_settings (user_id) SELECT user_id FROM learners")

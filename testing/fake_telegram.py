@@ -593,6 +593,8 @@ class SentCall:
     reply_markup: JSON | None = None
     reply_to_message_id: int | None = None
     photo_bytes: int | None = None
+    document: bytes | None = None  # sendDocument: the file's content
+    file_name: str | None = None  # sendDocument: the file's name
     params: JSON = field(default_factory=dict)  # every parameter as received
     time: float = field(default_factory=monotonic)
 
@@ -870,14 +872,18 @@ def _chat_key(raw: Any) -> int | str | None:
 class Params:
     """Request parameters as Telegram reads them: query string, JSON body or form fields."""
 
-    def __init__(self, values: JSON, files: dict[str, bytes]) -> None:
+    def __init__(
+        self, values: JSON, files: dict[str, bytes], file_names: dict[str, str] | None = None
+    ) -> None:
         self.values = values
         self.files = files
+        self.file_names = file_names or {}
 
     @classmethod
     async def read(cls, request: web.Request) -> Params:
         values: JSON = dict(request.query)
         files: dict[str, bytes] = {}
+        file_names: dict[str, str] = {}
         if request.content_type == "application/json":
             try:
                 body = await request.json()
@@ -889,9 +895,10 @@ class Params:
             for key, value in (await request.post()).items():
                 if isinstance(value, web.FileField):
                     files[key] = value.file.read()
+                    file_names[key] = value.filename
                 else:
                     values[key] = value
-        return cls(values, files)
+        return cls(values, files, file_names)
 
     def chat_key(self) -> int | str | None:
         return _chat_key(self.values.get("chat_id"))
@@ -975,6 +982,8 @@ class FakeTelegram:
         self._removed: set[int] = set()
         self._failures: list[ScriptedFailure] = []
         self._callback_queries: dict[str, int] = {}  # query id -> chat id
+        self._inline_queries: dict[str, JSON] = {}  # query id -> the InlineQuery
+        self.inline_answers: dict[str, list[JSON]] = {}  # query id -> results the bot offered
         self._files: dict[str, int | None] = {}  # file_id -> size
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._ids = itertools.count(1)
@@ -994,6 +1003,8 @@ class FakeTelegram:
             "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
+            "answerInlineQuery": self._answer_inline_query,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
@@ -1245,6 +1256,66 @@ class FakeTelegram:
         self.updates.push("callback_query", query)
         return query
 
+    def user_inline_query(self, user_id: int, query: str, *, chat_type: str = "private") -> JSON:
+        """A user types `@bot query` in some chat (an inline_query update); returns it."""
+        query_id = str(next(self._ids))
+        inline = {
+            "id": query_id,
+            "from": self._user(user_id),
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        self._inline_queries[query_id] = inline
+        self.updates.push("inline_query", inline)
+        return inline
+
+    async def wait_for_inline_answer(self, query_id: str, timeout: float = 5.0) -> list[JSON]:
+        """The results the bot offered for an inline query, once it has answered."""
+        await self._wait(
+            lambda: query_id in self.inline_answers,
+            timeout,
+            f"answer to inline query {query_id}",
+            None,
+        )
+        return self.inline_answers[query_id]
+
+    def user_chooses_inline_result(
+        self, user_id: int, query_id: str, result_id: str, *, chat_id: int
+    ) -> SentCall:
+        """The user picks one offered result: their client posts it in `chat_id` as their
+        message "via" the bot (the bot receives no update unless it replies to it). Returns the
+        posted message as a record, also listed in `messages_to(chat_id)`."""
+        result = next(r for r in self.inline_answers[query_id] if r["id"] == result_id)
+        content = result["input_message_content"]
+        text = format_text(
+            content["message_text"],
+            content.get("parse_mode"),
+            strict_ampersand=self.strict_ampersand,
+        )
+        chat = self._user_chat(user_id, chat_id)
+        fields: JSON = {"from": self._user(user_id), "via_bot": self.bot_user, "text": text.text}
+        if text.entities:
+            fields["entities"] = text.entities
+        markup = result.get("reply_markup")
+        if markup:
+            fields["reply_markup"] = markup
+        message = chat.add_message(fields)
+        call = SentCall(
+            method="inlineResult",
+            chat_id=chat.id,
+            message_id=message["message_id"],
+            text=content["message_text"],
+            parse_mode=content.get("parse_mode"),
+            plain_text=text.text,
+            entities=text.entities,
+            reply_markup=markup,
+            params=result,
+        )
+        self._delivered[chat.id].append(call)
+        self._record(call)
+        return call
+
     # --- failures
 
     def fail_next(
@@ -1375,7 +1446,7 @@ class FakeTelegram:
             **self.bot_user,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -1466,6 +1537,63 @@ class FakeTelegram:
         return self._deliver(
             "sendPhoto", chat, p, fields, caption, markup, reply_to, photo_bytes=size
         )
+
+    async def _send_document(self, p: Params) -> JSON:
+        chat = self._writable_chat(p)
+        document = p.values.get("document")
+        key = document.removeprefix("attach://") if isinstance(document, str) else "document"
+        data = p.files.get(key)
+        if data is None and document:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        if data is None:
+            raise bad_request("there is no document in the request")
+        if not data:
+            raise bad_request("file must be non-empty")
+        caption = self._formatted(p, "caption", "caption_entities")
+        if caption.length > MAX_CAPTION_LENGTH:
+            raise bad_request("message caption is too long")
+        markup = check_reply_markup(p.values.get("reply_markup"))
+        reply_to = self._reply_target(chat, p)
+        self._admit(chat, p)
+        name = p.file_names.get(key) or "document"
+        file = self._new_file("document", len(data))
+        fields: JSON = {"from": self.bot_user, "document": {**file, "file_name": name}}
+        if caption.text:
+            fields["caption"] = caption.text
+        message = self._deliver("sendDocument", chat, p, fields, caption, markup, reply_to)
+        call = self._delivered[chat.id][-1]
+        call.document, call.file_name = data, name
+        return message
+
+    async def _answer_inline_query(self, p: Params) -> bool:
+        query_id = p.string("inline_query_id") or ""
+        if query_id not in self._inline_queries:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        results = p.json("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise bad_request("can't parse inline query results")
+        ids = [r.get("id") for r in results]
+        if len(set(ids)) != len(ids):
+            raise bad_request("RESULT_ID_DUPLICATE")
+        for result in results:
+            if len(str(result.get("id", "")).encode()) > 64:
+                raise bad_request("RESULT_ID_INVALID")
+            content = result.get("input_message_content") or {}
+            text = format_text(
+                content.get("message_text", ""),
+                content.get("parse_mode"),
+                strict_ampersand=self.strict_ampersand,
+            )
+            if not text.text or text.length > MAX_TEXT_LENGTH:
+                raise bad_request("MESSAGE_EMPTY" if not text.text else "MESSAGE_TOO_LONG")
+            if result.get("reply_markup") is not None:
+                check_reply_markup(result["reply_markup"], inline_only=True)
+        self._inline_queries.pop(query_id)
+        self.inline_answers[query_id] = results
+        self._record(SentCall(method="answerInlineQuery", chat_id=None, params=p.values))
+        return True
 
     async def _edit_message_text(self, p: Params) -> JSON:
         chat, message = self._editable_message(p)
@@ -1704,7 +1832,7 @@ class FakeTelegram:
             method=method,
             chat_id=chat.id,
             message_id=message["message_id"],
-            text=p.string("caption" if method == "sendPhoto" else "text"),
+            text=p.string("caption" if method in ("sendPhoto", "sendDocument") else "text"),
             parse_mode=p.string("parse_mode"),
             plain_text=text.text if text else None,
             entities=text.entities if text else [],

@@ -87,8 +87,9 @@ async def test_the_report_ranks_questions_and_names_the_uncredited_points(db):
     refused = await run_command(bot, Learner(BOB, BOB), "disputes", "", NOW)
     assert refused.parts == (ADMINS_ONLY,), "disputing does not make anyone an admin"
     report = await run_command(bot, Learner(ADMIN, ADMIN), "disputes", "", NOW)
-    heading, entry = report.parts
+    heading, entry, *open_answers = report.parts
     assert heading == "Most disputed questions (2 dispute(s) in all)"
+    assert len(open_answers) == 3, "a heading, then each open disputed answer"
     assert entry.startswith("1. gil: 2 dispute(s). What is the GIL")
     assert "(2×)" in entry
     assert f"Latest disputed answer: “{WEAK_GIL}”" in entry

@@ -402,3 +402,48 @@ async def test_group_privacy_members_and_commands(fake, bot):
     with pytest.raises(BadRequest):
         await bot.set_my_commands([("Quiz-Me", "bad name")])
     fake.rejected.clear()
+
+
+# --- documents and inline queries
+
+
+async def test_send_document_records_the_file_and_its_name(fake, bot):
+    from telegram import InputFile
+
+    message = await bot.send_document(USER, InputFile(b"a,b\n1,2\n", filename="t.csv"), caption="x")
+    assert message.document.file_name == "t.csv"
+    [call] = fake.messages_to(USER)
+    assert (call.method, call.document, call.file_name, call.text) == (
+        "sendDocument",
+        b"a,b\n1,2\n",
+        "t.csv",
+        "x",
+    )
+    with pytest.raises(BadRequest, match="Wrong file identifier"):
+        await bot.send_document(USER, "no-such-file-id")
+    fake.rejected.clear()
+
+
+async def test_inline_query_answer_and_choosing_a_result(fake, bot):
+    from telegram import InlineQueryResultArticle, InputTextMessageContent
+
+    query = fake.user_inline_query(USER, "gil")
+    [update] = await bot.get_updates()
+    assert update.inline_query.query == "gil"
+    button = InlineKeyboardButton("Open", url="https://t.me/EchoTestBot?start=q_gil")
+    article = InlineQueryResultArticle(
+        "gil",
+        "The GIL",
+        InputTextMessageContent("<b>GIL</b> &amp; threads", parse_mode="HTML"),
+        reply_markup=InlineKeyboardMarkup([[button]]),
+    )
+    with pytest.raises(BadRequest, match="Result_id_duplicate"):
+        await bot.answer_inline_query(query["id"], [article, article])
+    assert await bot.answer_inline_query(query["id"], [article])
+    with pytest.raises(BadRequest, match="Query is too old"):
+        await bot.answer_inline_query(query["id"], [article])
+    fake.rejected.clear()
+    fake.add_group(GROUP, members=[USER])
+    posted = fake.user_chooses_inline_result(USER, query["id"], "gil", chat_id=GROUP)
+    assert posted.plain_text == "GIL & threads"
+    assert fake.message(GROUP, posted.message_id)["via_bot"]["username"] == "EchoTestBot"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.conversation.actions import FORGET_NO, FORGET_YES, MENU
 from bot.conversation.daily import DailyQuestions
 from bot.conversation.learner import Learner
+from bot.conversation.nudges import Nudges
 from bot.conversation.phrases import did_you_mean
 from bot.conversation.reply import Reply
 from bot.conversation.streaks import Streaks
@@ -21,13 +22,20 @@ from storage.learners import ensure_learner, forget_learner, get_timezone, set_t
 
 class Account:
     def __init__(
-        self, db: Database, bank: Bank, markup: Markup, daily: DailyQuestions, streaks: Streaks
+        self,
+        db: Database,
+        bank: Bank,
+        markup: Markup,
+        daily: DailyQuestions,
+        streaks: Streaks,
+        nudges: Nudges,
     ) -> None:
         self.db = db
         self.bank = bank
         self.m = markup
         self.daily = daily
         self.streaks = streaks
+        self.nudges = nudges
 
     async def start(self, who: Learner, now: datetime) -> Reply:
         await ensure_learner(self.db, who.user_id, who.name, now)
@@ -53,6 +61,7 @@ class Account:
         await set_timezone(self.db, who.user_id, found.match)
         await self.daily.timezone_changed(who.user_id, found.match, now)
         await self.streaks.timezone_changed(who.user_id, found.match)
+        await self.nudges.timezone_changed(who.user_id)
         local = now.astimezone(ZoneInfo(found.match))
         text = f"Time zone set to {found.match} (your time now: {local:%H:%M})."
         return Reply.of(self.m.escape(text))

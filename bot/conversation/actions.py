@@ -13,6 +13,7 @@ from bot.conversation.reply import Button
 
 TOPIC_PREFIX = "topic:"
 DISPUTE_PREFIX = "dispute:"
+UPHOLD_PREFIX = "uphold:"
 MAX_ID_DIGITS = 18  # SQLite integers are 64-bit
 
 
@@ -26,6 +27,7 @@ class Kind(Enum):
     FORGET_NO = "forget:no"
     TOPIC = "topic"  # a question on `Action.topic`
     DISPUTE = "dispute"  # the grade of `Action.attempt_id` is disputed
+    UPHOLD = "uphold"  # an operator upholds the dispute of `Action.attempt_id`
     STALE = "stale"  # data no button of this bot sends
 
 
@@ -33,7 +35,7 @@ class Kind(Enum):
 class Action:
     kind: Kind
     topic: str = ""  # Kind.TOPIC: the topic's slug, not yet checked against the bank
-    attempt_id: int | None = None  # Kind.DISPUTE: None when the number is unreadable
+    attempt_id: int | None = None  # DISPUTE, UPHOLD: None when the number is unreadable
 
 
 QUIZ = Button("Quiz me", Kind.QUIZ.value)
@@ -52,18 +54,23 @@ def topic_button(label: str, slug: str) -> Button:
     return Button(label, TOPIC_PREFIX + slug)
 
 
-def dispute_button(attempt_id: int) -> Button:
-    return Button("I think I was right", f"{DISPUTE_PREFIX}{attempt_id}")
+def dispute_button(attempt_id: int, label: str = "I think I was right") -> Button:
+    return Button(label, f"{DISPUTE_PREFIX}{attempt_id}")
+
+
+def uphold_button(attempt_id: int) -> Button:
+    return Button(f"Uphold #{attempt_id}", f"{UPHOLD_PREFIX}{attempt_id}")
 
 
 def parse(data: str) -> Action:
     """What a pressed button asks for."""
     if data in _PLAIN:
         return Action(_PLAIN[data])
-    if data.startswith(DISPUTE_PREFIX):
-        number = data.removeprefix(DISPUTE_PREFIX)
-        readable = number.isascii() and number.isdigit() and len(number) <= MAX_ID_DIGITS
-        return Action(Kind.DISPUTE, attempt_id=int(number) if readable else None)
+    for prefix, kind in ((DISPUTE_PREFIX, Kind.DISPUTE), (UPHOLD_PREFIX, Kind.UPHOLD)):
+        if data.startswith(prefix):
+            number = data.removeprefix(prefix)
+            readable = number.isascii() and number.isdigit() and len(number) <= MAX_ID_DIGITS
+            return Action(kind, attempt_id=int(number) if readable else None)
     if data.startswith(TOPIC_PREFIX):
         return Action(Kind.TOPIC, topic=data.removeprefix(TOPIC_PREFIX))
     return Action(Kind.STALE)

@@ -11,8 +11,9 @@ from datetime import datetime
 
 from bot.core.review import ReviewCard, review
 from bot.core.streaks import Streak, extend, local_day
+from bot.grader import Grade
 from storage import Database
-from storage.attempts import Attempt
+from storage.attempts import Attempt, PointGrade
 from storage.cards import get_card
 from storage.learners import get_timezone
 from storage.streaks import get_streak
@@ -34,12 +35,23 @@ async def answer_records(
     score: int,
     hints: int,
     now: datetime,
+    points: tuple[PointGrade, ...] = (),
 ) -> AnswerRecords:
-    """The rows an answer scoring `score` at `now` writes (the caller writes them together)."""
+    """The rows an answer scoring `score` at `now` writes, with its key points' verdicts
+    (the caller writes them together)."""
     timezone = await get_timezone(db, user_id)
     day = local_day(now, timezone)
     streak = extend(await get_streak(db, user_id), day)
     card = review(await get_card(db, user_id, question_id), question_id, score, now)
     return AnswerRecords(
-        Attempt(user_id, chat_id, question_id, text, score, hints, now, day), streak, card
+        Attempt(user_id, chat_id, question_id, text, score, hints, now, day, points),
+        streak,
+        card,
+    )
+
+
+def point_grades(grade: Grade) -> tuple[PointGrade, ...]:
+    """The grade's verdict on each key point, as stored with the attempt."""
+    return tuple(
+        PointGrade(r.point.text, r.coverage.value, round(r.closeness, 3)) for r in grade.points
     )

@@ -75,6 +75,12 @@ COMMANDS: tuple[Command, ...] = (
         listed=False,
     ),
     Command(
+        "uphold",
+        "For operators: uphold a disputed grade, e.g. /uphold 12",
+        lambda t, w, a, n: t.disputes.uphold_command(w, a, n),
+        listed=False,
+    ),
+    Command(
         "timezone",
         "Set your time zone, e.g. /timezone Europe/Berlin",
         lambda t, w, a, n: t.account.set_timezone(w, a, n),
@@ -85,9 +91,24 @@ COMMANDS: tuple[Command, ...] = (
         lambda t, w, a, n: t.daily.command(w, a, n),
         needs_admin_status=True,
     ),
+    Command(
+        "remind",
+        "Streak reminder: /remind 20:00, /remind off",
+        lambda t, w, a, n: t.nudges.remind_command(w, a, n),
+    ),
+    Command(
+        "recap",
+        "Weekly recap on Mondays: /recap on, /recap off",
+        lambda t, w, a, n: t.nudges.recap_command(w, a, n),
+    ),
+    Command(
+        "export",
+        "Everything stored about you, as CSV and JSON files",
+        lambda t, w, a, n: t.export.command(w, n),
+    ),
     Command("forget", "Delete everything stored about you", _forget),
     Command("help", "How to use the bot", _help),
-    Command("start", "What this bot does", lambda t, w, a, n: t.account.start(w, n), listed=False),
+    Command("start", "What this bot does", lambda t, w, a, n: t.start(w, a, n), listed=False),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 LISTED = tuple(command for command in COMMANDS if command.listed)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.conversation.answers import answer_records
+from bot.conversation.actions import dispute_button
+from bot.conversation.answers import answer_records, point_grades
 from bot.conversation.learner import Learner
 from bot.conversation.phrases import did_you_mean, not_graded, unknown_topic
 from bot.conversation.reply import Reply
@@ -121,15 +122,27 @@ class Interviews:
             )
             return Reply.of(self.m.escape(advice))
         records = await answer_records(
-            self.db, who.user_id, who.chat_id, question.id, text, grade.score, 0, now
+            self.db,
+            who.user_id,
+            who.chat_id,
+            question.id,
+            text,
+            grade.score,
+            0,
+            now,
+            point_grades(grade),
         )
         follow_up = bool(grade.missed and question.follow_up)
         step = Step(interview.position, Stage.FOLLOW_UP) if follow_up else _next(interview)
-        await save_answer(self.db, interview, step, records.attempt, records.streak, records.card)
+        attempt_id = await save_answer(
+            self.db, interview, step, records.attempt, records.streak, records.card
+        )
         noted = f"Noted: {grade.score}/100."
+        dispute = (dispute_button(attempt_id, f"I think I was right ({grade.score}/100)"),)
         if follow_up:
-            return Reply.of(self.m.escape(noted), self._follow_up(question))
-        return await self._go_on(interview, step, noted)
+            return Reply.of(self.m.escape(noted), self._follow_up(question), buttons=[dispute])
+        going_on = await self._go_on(interview, step, noted)
+        return replace(going_on, buttons=(*going_on.buttons, dispute))
 
     async def skip(self, who: Learner, now: datetime) -> Reply | None:
         """`/skip` in an interview passes the question (or its follow-up)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.conversation.actions import NEXT, QUIZ, TOPICS, dispute_button, topic_button
-from bot.conversation.answers import answer_records
+from bot.conversation.answers import answer_records, point_grades
 from bot.conversation.daily import DailyQuestions, heading
 from bot.conversation.interview import Interviews
 from bot.conversation.learner import Learner
@@ -77,6 +77,11 @@ class Practice:
         day = local_day(now, timezone)
         question = self.daily.question_for(day)
         return await self._ask(who, question, now, heading(day))
+
+    async def ask(self, who: Learner, question: Question, now: datetime, title: str) -> Reply:
+        """Ask this question (a shared one, from a deep link)."""
+        await ensure_learner(self.db, who.user_id, who.name, now)
+        return await self._ask(who, question, now, title)
 
     async def _ask(self, who: Learner, question: Question, now: datetime, title: str) -> Reply:
         if busy := await self.interviews.busy(who):
@@ -166,7 +171,15 @@ class Practice:
             return Reply.of(self.m.escape(advice))
         await ensure_learner(self.db, who.user_id, who.name, now)
         records = await answer_records(
-            self.db, who.user_id, who.chat_id, question.id, text, grade.score, hints, now
+            self.db,
+            who.user_id,
+            who.chat_id,
+            question.id,
+            text,
+            grade.score,
+            hints,
+            now,
+            point_grades(grade),
         )
         attempt_id = await record_attempt(self.db, records.attempt, records.streak, records.card)
         summary, model = grade_parts(grade, question, self.m, hints)

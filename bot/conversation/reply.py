@@ -1,4 +1,5 @@
-"""Reply values the engine returns and adapters render: text parts, buttons, a picture."""
+"""Reply values the engine returns and adapters render: text parts, buttons, a picture,
+files."""
 
 from __future__ import annotations
 
@@ -20,22 +21,48 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """A file sent after the reply's messages (Telegram: a document; console: a file)."""
+
+    name: str
+    data: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One answer to the learner: self-contained text parts (joined by a blank line, split
     into several messages when too long), buttons, the question it asks, if any, and a PNG
     picture shown first, if any (the text parts then say what it shows, for those who
-    cannot see it)."""
+    cannot see it), and files sent last, if any. `queued_notices`: the engine queued notices
+    for other chats (a dispute's outcome); the adapter may send them now instead of at its
+    next round."""
 
     parts: tuple[str, ...]
     buttons: tuple[tuple[Button, ...], ...] = ()
     asks: str | None = None
     photo: bytes | None = None
+    documents: tuple[Document, ...] = ()
+    queued_notices: bool = False
 
     @classmethod
     def of(
-        cls, *parts: str, buttons=(), asks: str | None = None, photo: bytes | None = None
+        cls,
+        *parts: str,
+        buttons=(),
+        asks: str | None = None,
+        photo: bytes | None = None,
+        documents=(),
+        queued_notices: bool = False,
     ) -> Reply:
-        return cls(tuple(p for p in parts if p), tuple(tuple(row) for row in buttons), asks, photo)
+        return cls(
+            tuple(p for p in parts if p),
+            tuple(tuple(row) for row in buttons),
+            asks,
+            photo,
+            tuple(documents),
+            queued_notices,
+        )
 
     def caption_and_messages(
         self, caption_limit: int = MAX_CAPTION, limit: int = MAX_MESSAGE

@@ -1,5 +1,5 @@
 """Spaced repetition, conversation side: the learner's cards as selection sees them, and
-`/review` (how many are due now, and when the next one is)."""
+`/review` (which questions are due now, and when the next one is)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from bot.conversation.learner import Learner
 from bot.conversation.reply import Reply
 from bot.core.review import summarize
 from bot.core.selection import Seen
-from bot.render.markup import Markup
+from bot.render.markup import Markup, excerpt
 from content import Bank
 from storage import Database
 from storage.cards import get_cards
 from storage.learners import get_timezone
 
+LISTED_DUE = 10  # due questions named in /review; the rest are counted
 NO_CARDS = (
     "No reviews yet. Every question you answer becomes a review card: I bring it back when "
     "you are about to forget it, sooner when the answer was weak. Start with /quiz."
@@ -50,13 +51,33 @@ class Reviews:
             )
             if when:
                 text += f"\nAfter those, the next one is due {when}."
-            return Reply.of(self.m.escape(text), buttons=[[REVIEW_NOW]])
+            return Reply.of(
+                self.m.escape(text), self._due_list(seen, now, timezone), buttons=[[REVIEW_NOW]]
+            )
         text = (
             f"🔁 Nothing to review now. The next review is due {when}.\n"
             f"({_count(summary.total, 'question')} in your reviews; meanwhile /quiz brings "
             "new questions.)"
         )
         return Reply.of(self.m.escape(text), buttons=[[QUIZ]])
+
+    def _due_list(self, seen: dict[str, Seen], now: datetime, timezone: str) -> str:
+        """The due questions, the most overdue first: id, section, prompt, since when."""
+        due = sorted((s.due, question_id) for question_id, s in seen.items() if s.due <= now)
+        lines = [self.m.bold("Due now:")]
+        zone = ZoneInfo(timezone)
+        for moment, question_id in due[:LISTED_DUE]:
+            question = self.bank.get(question_id)
+            since = f"{moment.astimezone(zone):%a %d %b}"
+            lines.append(
+                self.m.escape(
+                    f"• {question_id} ({question.section.title}, last {seen[question_id].score}"
+                    f"/100, due since {since}): {excerpt(question.prompt, 80)}"
+                )
+            )
+        if len(due) > LISTED_DUE:
+            lines.append(self.m.escape(f"… and {len(due) - LISTED_DUE} more."))
+        return "\n".join(lines)
 
 
 def _when(moment: datetime, now: datetime, timezone: str) -> str:

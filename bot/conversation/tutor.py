@@ -14,12 +14,15 @@ from bot.conversation.account import Account
 from bot.conversation.actions import MENU, Kind, parse
 from bot.conversation.daily import DailyQuestions
 from bot.conversation.disputes import Disputes
+from bot.conversation.export import Export
 from bot.conversation.interview import Interviews
 from bot.conversation.leaderboard import Leaderboard
 from bot.conversation.learner import Learner
+from bot.conversation.nudges import Nudges
 from bot.conversation.practice import Practice
 from bot.conversation.reply import Reply
 from bot.conversation.review import Reviews
+from bot.conversation.share import Share, shared_question_id
 from bot.conversation.stats import Stats
 from bot.conversation.streaks import Streaks
 from bot.grader import Grader
@@ -46,7 +49,10 @@ class Tutor:
         self.stats = Stats(db, bank, markup)
         self.disputes = Disputes(db, bank, self.grader, markup, admin_ids)
         self.leaderboard = Leaderboard(db, self.daily, markup)
-        self.account = Account(db, bank, markup, self.daily, self.streaks)
+        self.nudges = Nudges(db, bank, markup, self.stats)
+        self.account = Account(db, bank, markup, self.daily, self.streaks, self.nudges)
+        self.export = Export(db, markup, self.nudges)
+        self.share = Share(bank, markup)
 
     async def answer(
         self, who: Learner, text: str, now: datetime, reply_to: int | None = None
@@ -58,6 +64,14 @@ class Tutor:
         return await self.interviews.answer(who, text, now) or await self.practice.answer(
             who, text, now, reply_to
         )
+
+    async def start(self, who: Learner, args: str, now: datetime) -> Reply:
+        """`/start`, or `/start q_<id>` from a shared question's button: that question."""
+        question_id = shared_question_id(args)
+        question = self.bank.get(question_id) if question_id else None
+        if question is not None:
+            return await self.practice.ask(who, question, now, "A question shared with you")
+        return await self.account.start(who, now)
 
     async def hint(self, who: Learner) -> Reply:
         """`/hint`, `/skip` and `/cancel` act on the mock interview while one runs."""
@@ -91,6 +105,8 @@ class Tutor:
                 return self.account.kept()
             case Kind.DISPUTE:
                 return await self.disputes.press(who.user_id, who.chat_id, action.attempt_id, now)
+            case Kind.UPHOLD:
+                return await self.disputes.press_uphold(who, action.attempt_id, now)
             case Kind.TOPIC if self.bank.topic(action.topic):
                 return await self.practice.quiz(who, now, topic=action.topic)
         return Reply.of(

@@ -1,4 +1,5 @@
-"""Fuzzy lookups of what learners type: topic names and IANA time zones."""
+"""Fuzzy lookups of what learners type: topic names, IANA time zones, and questions for
+inline mode."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from zoneinfo import available_timezones
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from content import Topic
+from content import Question, Topic
 
 # A typed name at least this close to a known one is taken as meant ("asynco" -> asyncio).
 ACCEPT = 80
@@ -76,3 +77,29 @@ def _find(names: dict[str, T], query: str) -> Found[T]:
     if best and best[1] >= ACCEPT and fuzz.ratio(key, best[0], processor=default_process) >= ACCEPT:
         return Found(names[best[0]])
     return Found(None, tuple(suggestions[:SUGGESTIONS]))
+
+
+# Inline mode: a question's prompt at least this close to the query (partial ratio) matches.
+PROMPT_MATCH = 75
+
+
+def find_questions(
+    questions: Sequence[Question], topics: Sequence[Topic], query: str, limit: int
+) -> list[Question]:
+    """Questions for what someone types after the bot's name: by id, then by the topic the
+    query names (or might name), then by words of the prompt; with no query, the first ones."""
+    key = query.strip().casefold()
+    if not key:
+        return list(questions[:limit])
+    found: list[Question] = [q for q in questions if q.id == key]
+    topic = find_topic(topics, key)
+    slugs = [t.slug for t in ((topic.match,) if topic.match else topic.suggestions)]
+    for slug in slugs:
+        found += [q for q in questions if slug in q.topics]
+    scored = [(fuzz.partial_ratio(key, q.prompt, processor=default_process), q) for q in questions]
+    found += [q for score, q in sorted(scored, key=lambda s: -s[0]) if score >= PROMPT_MATCH]
+    unique: list[Question] = []
+    for question in found:
+        if question not in unique:
+            unique.append(question)
+    return unique[:limit]

@@ -76,6 +76,15 @@ def review(card: ReviewCard | None, question_id: str, score: int, now: datetime)
     return ReviewCard(question_id, updated.due, score, reviews, updated.to_json())
 
 
+def replay(question_id: str, answers: Iterable[tuple[datetime, int]]) -> ReviewCard | None:
+    """The card that answers (time, score), oldest first, make from scratch: how a regraded
+    answer reschedules its question. None without answers."""
+    card = None
+    for at, score in answers:
+        card = review(card, question_id, score, at)
+    return card
+
+
 def summarize(due_times: Iterable[datetime], now: datetime) -> ReviewSummary:
     """How many of the due times have come, and the earliest one still ahead."""
     times = list(due_times)

@@ -18,6 +18,7 @@ from bot.conversation.tutor import Tutor
 from bot.render.markup import HTML
 from bot.runtime import Engine, open_engine, running_engine, utc_now
 from bot.telegram.handlers import Handlers
+from bot.telegram.notices import NoticePush, NoticeReport
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
 from storage import Database
@@ -31,6 +32,7 @@ CONCURRENT_UPDATES = 64
 CONNECTION_POOL_SIZE = 16
 RATE_LIMIT_RETRIES = 3
 PUSH_JOB = "daily-push"
+NOTICES_JOB = "notices-push"
 PUSH_EVERY_SECONDS = 20
 # The push paces itself a little under the overall limit, leaving room for replies to
 # learners who chat during a push (the shared rate limiter still caps the sum).
@@ -62,11 +64,23 @@ class Services:
             self.clock,
             keep_going=lambda: application.running,
         )
-        for job in application.job_queue.get_jobs_by_name(PUSH_JOB):
-            job.schedule_removal()
-        application.job_queue.run_repeating(
-            push.tick, interval=PUSH_EVERY_SECONDS, first=1, name=PUSH_JOB
+        notices = NoticePush(
+            engine.db,
+            tutor,
+            application.bot,
+            push.pacer,
+            self.clock,
+            keep_going=lambda: application.running,
         )
+        self.handlers.wake_notices = lambda: application.job_queue.run_once(
+            notices.tick, 0, name=NOTICES_JOB
+        )
+        for name, tick in ((PUSH_JOB, push.tick), (NOTICES_JOB, notices.tick)):
+            for job in application.job_queue.get_jobs_by_name(name):
+                job.schedule_removal()
+            application.job_queue.run_repeating(
+                tick, interval=PUSH_EVERY_SECONDS, first=1, name=name
+            )
         questions = len(tutor.bank.questions)
         log.info("serving %d questions as @%s", questions, application.bot.username)
 
@@ -98,11 +112,15 @@ def daily_push(
     )
 
 
-async def push_once(settings: Settings) -> PushReport:
-    """`python -m bot daily --now`: send what is due now, once, without polling."""
+async def push_once(settings: Settings) -> tuple[PushReport, NoticeReport]:
+    """`python -m bot daily --now`: send the questions of the day and the notices due now,
+    once, without polling."""
     application = build_application(settings)
     async with application, running_engine(settings, HTML) as engine:
-        return await daily_push(settings, engine.db, engine.tutor, application.bot).run()
+        push = daily_push(settings, engine.db, engine.tutor, application.bot)
+        report = await push.run()
+        notices = NoticePush(engine.db, engine.tutor, application.bot, push.pacer, utc_now)
+        return report, await notices.run()
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Application:

@@ -8,13 +8,25 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from telegram import Chat, ChatMember, Message, Update, User
+from telegram import (
+    Chat,
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+    User,
+)
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -22,6 +34,7 @@ from telegram.ext import (
 from bot.conversation.commands import BY_NAME, run_command
 from bot.conversation.learner import Learner
 from bot.conversation.reply import Reply
+from bot.conversation.share import SharedQuestion
 from bot.conversation.tutor import Tutor
 from bot.telegram.send import send_reply
 
@@ -32,6 +45,7 @@ PRIVATE = filters.ChatType.PRIVATE
 TEXT_ONLY = "I read text answers only. Please type your answer as a message."
 EDITED = "I grade the first version of an answer. To change it, send it again as a new message."
 SORRY = "Sorry, something went wrong on my side. Please try again."
+INLINE_CACHE_SECONDS = 300  # the bank changes only with a deploy
 
 
 class Handlers:
@@ -40,6 +54,7 @@ class Handlers:
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
         self.tutor: Tutor | None = None
+        self.wake_notices: Callable[[], object] | None = None  # set with the notices push
 
     def register(self, application: Application) -> None:
         """Order matters: the first handler whose filter matches takes the update."""
@@ -47,6 +62,7 @@ class Handlers:
         application.add_handler(MessageHandler(NEW_MESSAGE & filters.COMMAND, self.on_command))
         application.add_handler(MessageHandler(NEW_MESSAGE & filters.TEXT, self.on_text))
         application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(InlineQueryHandler(self.on_inline_query))
         edited = filters.UpdateType.EDITED_MESSAGE & PRIVATE
         application.add_handler(MessageHandler(edited, self.on_edited))
         application.add_handler(MessageHandler(NEW_MESSAGE & PRIVATE, self.on_attachment))
@@ -87,6 +103,26 @@ class Handlers:
         reply = await self._tutor.press(who, query.data or "", self.clock())
         await self._send(context, who, reply)
 
+    async def on_inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`@bot gil` in any chat: matching questions, each posted with a deep link that
+        opens the bot in private on that question."""
+        query = update.inline_query
+        results = [
+            InlineQueryResultArticle(
+                id=shared.id,
+                title=shared.title,
+                description=shared.description,
+                input_message_content=InputTextMessageContent(
+                    shared.text, parse_mode=ParseMode.HTML
+                ),
+                reply_markup=InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(shared.button, url=_deep_link(context, shared))]]
+                ),
+            )
+            for shared in self._tutor.share.inline(query.query)
+        ]
+        await query.answer(results, cache_time=INLINE_CACHE_SECONDS)
+
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(EDITED, do_quote=True)
 
@@ -123,6 +159,8 @@ class Handlers:
         quote: int | None = None,
     ) -> None:
         sent = await send_reply(context.bot, who.chat_id, reply, quote)
+        if reply.queued_notices and self.wake_notices is not None:
+            self.wake_notices()
         if reply.asks:
             ids = [message.message_id for message in sent]
             await self._tutor.question_sent(who, ids, reply.asks, self.clock())
@@ -134,6 +172,10 @@ async def _is_admin(context: ContextTypes.DEFAULT_TYPE, message: Message) -> boo
         return True
     member = await context.bot.get_chat_member(message.chat_id, message.from_user.id)
     return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+
+def _deep_link(context: ContextTypes.DEFAULT_TYPE, shared: SharedQuestion) -> str:
+    return f"https://t.me/{context.bot.username}?start={shared.start_parameter}"
 
 
 def _split_command(text: str) -> tuple[str, str]:

@@ -1,9 +1,16 @@
 """Sending a `Reply`: a picture with its caption, if any, then messages under Telegram's
-limit, buttons on the last one."""
+limit, buttons on the last one, then its files."""
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+)
 
 from bot.conversation.reply import Reply
 
@@ -47,6 +54,14 @@ async def send_reply(
                 text,
                 reply_markup=keyboard(reply) if index == len(texts) - 1 else None,
                 reply_parameters=quote if not sent else None,
+            )
+        )
+    for document in reply.documents:
+        sent.append(
+            await bot.send_document(
+                chat_id,
+                InputFile(document.data, filename=document.name),
+                caption=document.caption or None,
             )
         )
     return sent
