@@ -184,6 +184,9 @@ def _densest(
 ) -> tuple[tuple[Word, ...], float]:
     """The words of the window that holds the most phrase weight within WINDOW_SLACK, and
     that weight."""
+    if len(events) == 1:
+        position, index = events[0]
+        return (words[position],), phrase.weights[index]
     events.sort()
     width = len(phrase.stems) + t.WINDOW_SLACK
     counts = [0] * len(phrase.stems)
