@@ -28,19 +28,34 @@ class Attempt:
     local_day: date
 
 
+class AlreadyGraded(Exception):
+    """The learner's answer to this prompt was graded before; nothing was written."""
+
+
 async def record_attempt(
-    db: Database, attempt: Attempt, streak: Streak, card: ReviewCard | None = None
+    db: Database,
+    attempt: Attempt,
+    streak: Streak,
+    card: ReviewCard | None = None,
+    prompt_id: int | None = None,
 ) -> int:
     """Store the attempt, save the new streak and the question's review card, and clear the
-    chat's pending question, in one transaction; the attempt's id."""
+    chat's pending question, in one transaction; the attempt's id. With `prompt_id`, the
+    attempt is the learner's one graded answer to that prompt: AlreadyGraded if there is
+    one."""
     async with db.transaction() as tx:
-        return await write_attempt(tx, attempt, streak, card)
+        return await write_attempt(tx, attempt, streak, card, prompt_id)
 
 
 async def write_attempt(
-    tx: aiosqlite.Connection, attempt: Attempt, streak: Streak, card: ReviewCard | None = None
+    tx: aiosqlite.Connection,
+    attempt: Attempt,
+    streak: Streak,
+    card: ReviewCard | None = None,
+    prompt_id: int | None = None,
 ) -> int:
-    """What `record_attempt` writes, inside the caller's transaction; the attempt's id."""
+    """What `record_attempt` writes, inside the caller's transaction (which AlreadyGraded
+    rolls back); the attempt's id."""
     cursor = await tx.execute(
         "INSERT INTO attempts (user_id, chat_id, question_id, answer, score, hints, "
         "answered_at, local_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -55,6 +70,14 @@ async def write_attempt(
             attempt.local_day.isoformat(),
         ),
     )
+    if prompt_id is not None:
+        claimed = await tx.execute(
+            "INSERT OR IGNORE INTO graded_prompts (chat_id, user_id, prompt_id, attempt_id) "
+            "VALUES (?, ?, ?, ?)",
+            (attempt.chat_id, attempt.user_id, prompt_id, cursor.lastrowid),
+        )
+        if claimed.rowcount == 0:
+            raise AlreadyGraded(prompt_id)
     await write_streak(tx, attempt.user_id, streak)
     await tx.execute(
         "DELETE FROM pending WHERE chat_id = ? AND user_id = ? AND question_id = ?",
@@ -111,11 +134,11 @@ async def answers_per_day(db: Database, user_id: int, since: date) -> dict[date,
 
 
 async def answers_in_chat(db: Database, chat_id: int, question_id: str) -> list[Score]:
-    """Every graded answer to a question in a chat, with the answerer's name."""
+    """Every graded answer to a question in a chat, with the answerer's name, oldest first."""
     rows = await db.fetch_all(
         "SELECT attempts.user_id, learners.name, attempts.score, attempts.answered_at "
         "FROM attempts JOIN learners USING (user_id) "
-        "WHERE attempts.chat_id = ? AND attempts.question_id = ?",
+        "WHERE attempts.chat_id = ? AND attempts.question_id = ? ORDER BY attempts.id",
         (chat_id, question_id),
     )
     return [

@@ -46,6 +46,7 @@ class Interview:
     position: int
     stage: Stage
     questions: tuple[InterviewQuestion, ...]
+    prompt_message_id: int | None = None  # the message that asked the current stage, once sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ async def get_interview(db: Database, interview_id: int) -> Interview | None:
         row["position"],
         Stage(row["stage"]),
         questions,
+        row["prompt_message_id"],
     )
 
 
@@ -141,7 +143,7 @@ async def save_answer(
     """The graded answer to the current question, with its attempt, streak and card, and
     the interview's next step, in one transaction."""
     async with db.transaction() as tx:
-        await write_attempt(tx, attempt, streak, card)
+        await write_attempt(tx, attempt, streak, card, interview.prompt_message_id)
         await tx.execute(
             "UPDATE interview_questions SET answer = ?, score = ?, answered_at = ? "
             "WHERE interview_id = ? AND position = ?",
@@ -186,10 +188,21 @@ async def move_interview(db: Database, interview: Interview, step: Step, now: da
         await _move(tx, interview.id, step, now)
 
 
+async def interview_prompt_sent(db: Database, interview_id: int, message_id: int) -> None:
+    """The running interview's current stage was asked in message `message_id` (the first
+    time it is shown counts)."""
+    await db.write(
+        "UPDATE interviews SET prompt_message_id = ? "
+        "WHERE id = ? AND status = ? AND prompt_message_id IS NULL",
+        (message_id, interview_id, InterviewStatus.RUNNING),
+    )
+
+
 async def _move(tx: aiosqlite.Connection, interview_id: int, step: Step, now: datetime) -> None:
+    """Move to `step`; its prompt is unknown until the message asking it is sent."""
     ended = now.isoformat() if step.status is not InterviewStatus.RUNNING else None
     await tx.execute(
-        "UPDATE interviews SET position = ?, stage = ?, status = ?, ended_at = ? "
-        "WHERE id = ? AND status = ?",
+        "UPDATE interviews SET position = ?, stage = ?, status = ?, ended_at = ?, "
+        "prompt_message_id = NULL WHERE id = ? AND status = ?",
         (step.position, step.stage, step.status, ended, interview_id, InterviewStatus.RUNNING),
     )

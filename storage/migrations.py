@@ -226,3 +226,25 @@ async def disputes(tx: aiosqlite.Connection) -> None:
         )
         """
     )
+
+
+@migration
+async def one_graded_answer_per_prompt(tx: aiosqlite.Connection) -> None:
+    """A prompt is one asking of a question, named by the id of its first message in the
+    chat: asked messages and pending questions record it, interviews record the message
+    that asked their current stage, and each learner's graded answer to a prompt is kept,
+    so a second answer to it is refused and a message older than it never answers it."""
+    await tx.execute("ALTER TABLE asked_messages ADD COLUMN prompt_id INTEGER")
+    await tx.execute("UPDATE asked_messages SET prompt_id = message_id")
+    await tx.execute("ALTER TABLE interviews ADD COLUMN prompt_message_id INTEGER")
+    await tx.execute(
+        """
+        CREATE TABLE graded_prompts (
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            prompt_id INTEGER NOT NULL,
+            attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+            PRIMARY KEY (chat_id, user_id, prompt_id)
+        )
+        """
+    )

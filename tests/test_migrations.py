@@ -17,6 +17,7 @@ RECORDED = [
     "005_interviews",
     "006_streak_freezes",
     "007_disputes",
+    "008_one_graded_answer_per_prompt",
 ]
 
 

@@ -27,7 +27,7 @@ from bot.render.questions import question_text
 from content import Bank, Question
 from storage import Database
 from storage.learners import ensure_learner, get_timezone
-from storage.pending import remember_question_message, set_pending
+from storage.pending import remember_question_messages, set_pending
 from storage.subscriptions import (
     Subscription,
     get_subscription,
@@ -152,7 +152,6 @@ class DailyQuestions:
         """Replies to the sent messages answer the question; in a private chat plain messages
         do too: the newest question shown is the one being answered."""
         chat, user = due.subscription.chat_id, due.subscription.user_id
-        for message_id in message_ids:
-            await remember_question_message(self.db, chat, message_id, due.question.id, now)
-        if not due.subscription.is_group:
-            await set_pending(self.db, chat, user, due.question.id, now)
+        await remember_question_messages(self.db, chat, message_ids, due.question.id, now)
+        if not due.subscription.is_group and message_ids:
+            await set_pending(self.db, chat, user, due.question.id, now, message_ids[0])

@@ -13,7 +13,13 @@ from datetime import datetime
 
 from bot.conversation.answers import answer_records
 from bot.conversation.learner import Learner
-from bot.conversation.phrases import did_you_mean, not_graded, unknown_topic
+from bot.conversation.phrases import (
+    ALREADY_GRADED,
+    came_before,
+    did_you_mean,
+    not_graded,
+    unknown_topic,
+)
 from bot.conversation.reply import Reply
 from bot.conversation.review import Reviews
 from bot.core.interview import (
@@ -40,6 +46,7 @@ from storage.interviews import (
     Stage,
     Step,
     get_interview,
+    interview_prompt_sent,
     move_interview,
     running_interview,
     save_answer,
@@ -75,7 +82,11 @@ class Interviews:
             return Reply.of(self.m.escape(GROUPS))
         running = await running_interview(self.db, who.chat_id, who.user_id)
         if running:
-            return Reply.of(self.m.escape(self._reminder(running)), self._current(running))
+            return Reply.of(
+                self.m.escape(self._reminder(running)),
+                self._current(running),
+                asks=self._asking(running),
+            )
         request = read_request(args, self.bank.topics)
         if isinstance(request, Problem):
             return Reply.of(self.m.escape(self._problem(request)))
@@ -97,13 +108,37 @@ class Interviews:
             now,
         )
         intro = self._intro(len(questions), request.count, request.difficulty, request.topic)
-        return Reply.of(intro, self._question(questions[0], 0, len(questions)))
+        return Reply.of(
+            intro, self._question(questions[0], 0, len(questions)), asks=questions[0].id
+        )
 
-    async def answer(self, who: Learner, text: str, now: datetime) -> Reply | None:
-        """The learner's message while an interview runs; None when none is running."""
+    async def question_sent(self, who: Learner, message_ids: list[int]) -> bool:
+        """A reply asking the running interview's current stage went out as these messages;
+        False when no interview runs."""
+        interview = None if who.group else await running_interview(self.db, *_key(who))
+        if interview is None:
+            return False
+        await interview_prompt_sent(self.db, interview.id, message_ids[0])
+        return True
+
+    async def answer(
+        self, who: Learner, text: str, now: datetime, message_id: int | None = None
+    ) -> Reply | None:
+        """The learner's message while an interview runs; None when none is running. A
+        message sent before the current question or follow-up was asked (the same answer
+        sent twice, say) does not answer it."""
         interview = None if who.group else await running_interview(self.db, *_key(who))
         if interview is None:
             return None
+        asked_in = interview.prompt_message_id
+        if message_id is not None and asked_in is not None and message_id < asked_in:
+            where = (
+                "the follow-up"
+                if interview.stage is Stage.FOLLOW_UP
+                else f"question {interview.position + 1}"
+            )
+            note = f"{ALREADY_GRADED} {came_before(where)} Answer it above, or /skip."
+            return Reply.of(self.m.escape(note))
         question = self._asked(interview)
         if interview.stage is Stage.FOLLOW_UP:
             step = _next(interview)
@@ -128,7 +163,7 @@ class Interviews:
         await save_answer(self.db, interview, step, records.attempt, records.streak, records.card)
         noted = f"Noted: {grade.score}/100."
         if follow_up:
-            return Reply.of(self.m.escape(noted), self._follow_up(question))
+            return Reply.of(self.m.escape(noted), self._follow_up(question), asks=question.id)
         return await self._go_on(interview, step, noted)
 
     async def skip(self, who: Learner, now: datetime) -> Reply | None:
@@ -183,7 +218,7 @@ class Interviews:
                 self.m.escape(f"{note} That was the last question."), self._report(finished)
             )
         moved = replace(interview, position=step.position, stage=step.stage)
-        return Reply.of(self.m.escape(note), self._current(moved))
+        return Reply.of(self.m.escape(note), self._current(moved), asks=self._asking(moved))
 
     # --- text
 
@@ -221,6 +256,11 @@ class Interviews:
         if interview.stage is Stage.FOLLOW_UP:
             return self._follow_up(question)
         return self._question(question, interview.position, len(interview.questions))
+
+    def _asking(self, interview: Interview) -> str | None:
+        """The id of the question the current stage asks (None if it left the bank)."""
+        question = self._asked(interview)
+        return question.id if question else None
 
     def _asked(self, interview: Interview) -> Question | None:
         return self.bank.get(interview.questions[interview.position].question_id)

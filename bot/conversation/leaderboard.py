@@ -1,4 +1,4 @@
-"""`/top` in a group: today's best scores on today's question of the day, among the members
+"""`/top` in a group: today's first scores on today's question of the day, among the members
 who answered it in that group."""
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ class Leaderboard:
         self.m = markup
 
     async def show(self, user_id: int, chat_id: int, group: bool, now: datetime) -> Reply:
-        """Today's ranking by best score, then by who got it first. Today is the group's day
-        in the time zone of its daily question, else in the asker's time zone."""
+        """Today's ranking by each member's first score, then by who got it first. Today is
+        the group's day in the time zone of its daily question, else in the asker's."""
         if not group:
             return Reply.of(self.m.escape(GROUPS_ONLY))
         timezone = await self.daily.chat_zone(user_id, chat_id, group)

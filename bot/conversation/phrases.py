@@ -7,6 +7,12 @@ from collections.abc import Iterable
 from bot.grader import NoAnswer
 
 ANSWER_BY_REPLY = "Reply to this message with your answer."
+ALREADY_GRADED = "Already graded: only your first answer to a question counts."
+
+
+def came_before(what: str) -> str:
+    """Why a message sent before `what` was asked does not answer it."""
+    return f"That message came before {what}, so it does not answer it."
 
 
 def unknown_topic(query: str) -> str:

@@ -71,7 +71,9 @@ class Handlers:
         message = update.effective_message
         who = _learner(update.effective_user, message.chat)
         replied = message.reply_to_message.message_id if message.reply_to_message else None
-        reply = await self._tutor.answer(who, message.text, self.clock(), reply_to=replied)
+        reply = await self._tutor.answer(
+            who, message.text, self.clock(), reply_to=replied, message_id=message.message_id
+        )
         if reply is not None:
             await self._send(context, who, reply, message.message_id if who.group else None)
 
