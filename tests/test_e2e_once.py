@@ -174,4 +174,5 @@ async def test_the_leaderboard_counts_each_members_first_graded_answer(fake, dat
         top = await in_group(ADA, "/top")
     weak, part = GRADER.grade(question, WEAK).score, GRADER.grade(question, partial).score
     assert part > weak
-    assert top.plain_text.splitlines()[3:] == [f"🥇 Ada: {part}/100", f"🥈 Bob: {weak}/100"]
+    ranked = top.plain_text.splitlines()[3:]
+    assert ranked == [f"🥇 \u2068Ada\u2069: {part}/100", f"🥈 \u2068Bob\u2069: {weak}/100"]

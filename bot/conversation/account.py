@@ -13,7 +13,7 @@ from bot.conversation.phrases import did_you_mean
 from bot.conversation.reply import Reply
 from bot.conversation.streaks import Streaks
 from bot.core.lookup import find_timezone
-from bot.render.markup import Markup
+from bot.render.markup import Markup, isolated
 from content import Bank
 from storage import Database
 from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
@@ -48,7 +48,7 @@ class Account:
         found = find_timezone(query)
         if found.match is None:
             offer = f" {did_you_mean(found.suggestions)}" if found.suggestions else ""
-            text = f"I don't know the time zone “{query.strip()[:50]}”.{offer}"
+            text = f"I don't know the time zone “{isolated(query.strip()[:50])}”.{offer}"
             return Reply.of(self.m.escape(text + " Use a name like Europe/Berlin."))
         await set_timezone(self.db, who.user_id, found.match)
         await self.daily.timezone_changed(who.user_id, found.match, now)

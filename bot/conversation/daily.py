@@ -22,7 +22,7 @@ from bot.core.daily import (
     question_of_the_day,
 )
 from bot.core.streaks import local_day
-from bot.render.markup import Markup
+from bot.render.markup import Markup, isolated
 from bot.render.questions import question_text
 from content import Bank, Question
 from storage import Database
@@ -88,7 +88,8 @@ class DailyQuestions:
             return Reply.of(self.m.escape(text))
         send_at = parse_clock(word) if word != "on" else None
         if word != "on" and send_at is None:
-            return Reply.of(self.m.escape(f"I could not read “{args.strip()[:20]}”.\n{USAGE}"))
+            shown = isolated(args.strip()[:20])
+            return Reply.of(self.m.escape(f"I could not read “{shown}”.\n{USAGE}"))
         if send_at is None:
             send_at = current.send_at if current and current.active else DEFAULT_SEND_AT
         await ensure_learner(self.db, who.user_id, who.name, now)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.conversation.reply import Reply
 from bot.grader import Coverage, Grader
-from bot.render.markup import Markup, excerpt
+from bot.render.markup import Markup, excerpt, isolated
 from content import Bank
 from storage import Database
 from storage.attempts import get_attempt
@@ -92,5 +92,6 @@ class Disputes:
         else:
             lines.append(self.m.escape("Every key point was credited in the disputed answers."))
         sample = excerpt(disputed.sample_answer, EXCERPT)
-        lines.append(f"{self.m.italic('Latest disputed answer:')} {self.m.escape(f'“{sample}”')}")
+        quoted = self.m.escape(f"“{isolated(sample)}”")
+        lines.append(f"{self.m.italic('Latest disputed answer:')} {quoted}")
         return "\n".join(lines)

@@ -36,7 +36,7 @@ from bot.core.interview import (
 )
 from bot.grader import Grader, NoAnswer
 from bot.grader.thresholds import PARTIAL_FROM, STRONG_FROM
-from bot.render.markup import Markup
+from bot.render.markup import Markup, isolated
 from bot.render.questions import question_text
 from content import Bank, Difficulty, Question, Topic
 from storage import Database
@@ -275,7 +275,7 @@ class Interviews:
         )
 
     def _problem(self, problem: Problem) -> str:
-        given = problem.given[:50]
+        given = isolated(problem.given[:50])
         if problem.trouble is Trouble.UNKNOWN_TOPIC:
             offer = (
                 did_you_mean(t.name for t in problem.suggestions)

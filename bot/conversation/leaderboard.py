@@ -10,7 +10,7 @@ from bot.conversation.daily import DailyQuestions
 from bot.conversation.reply import Reply
 from bot.core.leaderboard import leaderboard
 from bot.core.streaks import local_day
-from bot.render.markup import Markup, excerpt
+from bot.render.markup import Markup, excerpt, isolated
 from storage import Database
 from storage.attempts import answers_in_chat
 
@@ -46,7 +46,7 @@ class Leaderboard:
             return Reply.of(heading, self.m.escape(text), buttons=[[DAILY]])
         lines = [
             f"{MEDALS[rank] if rank < len(MEDALS) else f'{rank + 1}.'} "
-            f"{self.m.bold(score.name or 'Someone')}: {score.score}/100"
+            f"{self.m.bold(isolated(score.name) if score.name else 'Someone')}: {score.score}/100"
             for rank, score in enumerate(ranking[:SHOWN])
         ]
         if len(ranking) > SHOWN:

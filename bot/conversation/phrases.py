@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.grader import NoAnswer
+from bot.render.markup import isolated
 
 ANSWER_BY_REPLY = "Reply to this message with your answer."
 ALREADY_GRADED = "Already graded: only your first answer to a question counts."
@@ -16,7 +17,7 @@ def came_before(what: str) -> str:
 
 
 def unknown_topic(query: str) -> str:
-    return f"I don't know the topic “{query.strip()[:50]}”."
+    return f"I don't know the topic “{isolated(query.strip()[:50])}”."
 
 
 def did_you_mean(names: Iterable[str]) -> str:

@@ -25,7 +25,7 @@ from bot.core.progress import tally
 from bot.core.selection import choose_question
 from bot.core.streaks import local_day
 from bot.grader import Grader
-from bot.render.markup import Markup
+from bot.render.markup import Markup, isolated
 from bot.render.questions import grade_parts, model_answer, question_text
 from content import Bank, Question
 from storage import Database
@@ -186,7 +186,7 @@ class Practice:
             return self._already_graded()
         summary, model = grade_parts(grade, question, self.m, hints)
         if who.name and who.group:
-            summary = f"{self.m.bold(who.name)}\n{summary}"
+            summary = f"{self.m.bold(isolated(who.name))}\n{summary}"
         same = topic_button("Same topic", question.topics[0])
         return Reply.of(summary, model, buttons=[[NEXT, same], [dispute_button(attempt_id)]])
 
