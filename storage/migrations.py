@@ -248,3 +248,15 @@ async def one_graded_answer_per_prompt(tx: aiosqlite.Connection) -> None:
         )
         """
     )
+
+
+@migration
+async def time_zones_that_are_places(tx: aiosqlite.Connection) -> None:
+    """Zones /timezone no longer accepts (the server's own `localtime`, `Factory`, the POSIX
+    template and the alternative trees) become UTC, for learners and daily questions."""
+    for table in ("learners", "subscriptions"):
+        await tx.execute(
+            f"UPDATE {table} SET timezone = 'UTC' "
+            "WHERE lower(timezone) IN ('localtime', 'factory', 'posixrules') "
+            "OR timezone LIKE 'posix/%' OR timezone LIKE 'right/%'"
+        )

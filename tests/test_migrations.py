@@ -18,6 +18,7 @@ RECORDED = [
     "006_streak_freezes",
     "007_disputes",
     "008_one_graded_answer_per_prompt",
+    "009_time_zones_that_are_places",
 ]
 
 

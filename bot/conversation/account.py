@@ -12,7 +12,7 @@ from bot.conversation.learner import Learner
 from bot.conversation.phrases import did_you_mean
 from bot.conversation.reply import Reply
 from bot.conversation.streaks import Streaks
-from bot.core.lookup import find_timezone
+from bot.core.lookup import find_timezone, utc_offset_of
 from bot.render.markup import Markup, isolated
 from content import Bank
 from storage import Database
@@ -53,8 +53,14 @@ class Account:
         await set_timezone(self.db, who.user_id, found.match)
         await self.daily.timezone_changed(who.user_id, found.match, now)
         await self.streaks.timezone_changed(who.user_id, found.match)
-        local = now.astimezone(ZoneInfo(found.match))
-        text = f"Time zone set to {found.match} (your time now: {local:%H:%M})."
+        zone = found.match
+        local = now.astimezone(ZoneInfo(zone))
+        offset = utc_offset_of(zone)
+        named = f"{offset} ({zone})" if offset else zone
+        text = f"Time zone set to {named} (your time now: {local:%H:%M})."
+        typed = query.strip()
+        if not offset and typed.casefold() != zone.casefold():
+            text = f"I read “{isolated(typed[:50])}” as {zone}. {text}"
         return Reply.of(self.m.escape(text))
 
     def forget_confirm(self, who: Learner) -> Reply:
