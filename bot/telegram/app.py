@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 
 from bot.config import Settings
 from bot.conversation.commands import LISTED
@@ -18,6 +18,7 @@ from bot.conversation.tutor import Tutor
 from bot.render.markup import HTML
 from bot.runtime import Engine, open_engine, running_engine, utc_now
 from bot.telegram.handlers import Handlers
+from bot.telegram.pacing import ChatRateLimiter
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
 from storage import Database
@@ -29,7 +30,6 @@ CONCURRENT_UPDATES = 64
 # pool bookkeeping costs O(connections^2) per request (15-20% of the event loop at 100 busy
 # chats in bench/bot_load.py); 16 is ample for one host: requests beyond it wait their turn.
 CONNECTION_POOL_SIZE = 16
-RATE_LIMIT_RETRIES = 3
 PUSH_JOB = "daily-push"
 PUSH_EVERY_SECONDS = 20
 # The push paces itself a little under the overall limit, leaving room for replies to
@@ -119,12 +119,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.max_messages_per_second,
-                max_retries=RATE_LIMIT_RETRIES,
-            )
-        )
+        .rate_limiter(ChatRateLimiter(settings.max_messages_per_second))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .connection_pool_size(CONNECTION_POOL_SIZE)
         .post_init(services.open)

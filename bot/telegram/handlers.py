@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from telegram import Chat, ChatMember, Message, Update, User
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -104,8 +104,8 @@ class Handlers:
         )
         log.error("handling update %s failed", shown, exc_info=context.error)
         chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            return
+        if chat is None or isinstance(context.error, RetryAfter):
+            return  # a 429 that outlasted the retries: an apology would only meet another
         try:
             await context.bot.send_message(chat.id, SORRY)
         except TelegramError as error:
