@@ -26,6 +26,7 @@ class Attempt:
     hints: int
     answered_at: datetime
     local_day: date
+    message_id: int | None = None  # the learner's message it grades, when known
 
 
 class AlreadyGraded(Exception):
@@ -58,7 +59,7 @@ async def write_attempt(
     rolls back); the attempt's id."""
     cursor = await tx.execute(
         "INSERT INTO attempts (user_id, chat_id, question_id, answer, score, hints, "
-        "answered_at, local_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "answered_at, local_day, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             attempt.user_id,
             attempt.chat_id,
@@ -68,6 +69,7 @@ async def write_attempt(
             attempt.hints,
             attempt.answered_at.isoformat(),
             attempt.local_day.isoformat(),
+            attempt.message_id,
         ),
     )
     if prompt_id is not None:
@@ -101,8 +103,21 @@ async def scores_by_question(db: Database, user_id: int) -> dict[str, list[int]]
 
 async def get_attempt(db: Database, attempt_id: int) -> Attempt | None:
     row = await db.fetch_one("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
-    if row is None:
-        return None
+    return _attempt(row) if row else None
+
+
+async def attempt_of_message(
+    db: Database, chat_id: int, user_id: int, message_id: int
+) -> tuple[int, Attempt] | None:
+    """The attempt that graded this message of the learner, with its id, if any."""
+    row = await db.fetch_one(
+        "SELECT * FROM attempts WHERE chat_id = ? AND user_id = ? AND message_id = ?",
+        (chat_id, user_id, message_id),
+    )
+    return (row["id"], _attempt(row)) if row else None
+
+
+def _attempt(row: aiosqlite.Row) -> Attempt:
     return Attempt(
         row["user_id"],
         row["chat_id"],
@@ -112,6 +127,7 @@ async def get_attempt(db: Database, attempt_id: int) -> Attempt | None:
         row["hints"],
         datetime.fromisoformat(row["answered_at"]),
         date.fromisoformat(row["local_day"]),
+        row["message_id"],
     )
 
 

@@ -47,6 +47,7 @@ class Interview:
     stage: Stage
     questions: tuple[InterviewQuestion, ...]
     prompt_message_id: int | None = None  # the message that asked the current stage, once sent
+    moved_by: int | None = None  # the learner's message that last moved it, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ async def get_interview(db: Database, interview_id: int) -> Interview | None:
         Stage(row["stage"]),
         questions,
         row["prompt_message_id"],
+        row["moved_by"],
     )
 
 
@@ -155,10 +157,12 @@ async def save_answer(
                 interview.position,
             ),
         )
-        await _move(tx, interview.id, step, attempt.answered_at)
+        await _move(tx, interview.id, step, attempt.answered_at, attempt.message_id)
 
 
-async def save_pass(db: Database, interview: Interview, step: Step, now: datetime) -> None:
+async def save_pass(
+    db: Database, interview: Interview, step: Step, now: datetime, message_id: int | None = None
+) -> None:
     """The learner passes the current question (it scores 0); then the next step."""
     async with db.transaction() as tx:
         await tx.execute(
@@ -166,11 +170,16 @@ async def save_pass(db: Database, interview: Interview, step: Step, now: datetim
             "WHERE interview_id = ? AND position = ?",
             (now.isoformat(), interview.id, interview.position),
         )
-        await _move(tx, interview.id, step, now)
+        await _move(tx, interview.id, step, now, message_id)
 
 
 async def save_follow_up(
-    db: Database, interview: Interview, answer: str, step: Step, now: datetime
+    db: Database,
+    interview: Interview,
+    answer: str,
+    step: Step,
+    now: datetime,
+    message_id: int | None = None,
 ) -> None:
     """The answer to the current question's follow-up (kept, not graded); then the next step."""
     async with db.transaction() as tx:
@@ -179,7 +188,7 @@ async def save_follow_up(
             "WHERE interview_id = ? AND position = ?",
             (answer, interview.id, interview.position),
         )
-        await _move(tx, interview.id, step, now)
+        await _move(tx, interview.id, step, now, message_id)
 
 
 async def move_interview(db: Database, interview: Interview, step: Step, now: datetime) -> None:
@@ -198,11 +207,27 @@ async def interview_prompt_sent(db: Database, interview_id: int, message_id: int
     )
 
 
-async def _move(tx: aiosqlite.Connection, interview_id: int, step: Step, now: datetime) -> None:
-    """Move to `step`; its prompt is unknown until the message asking it is sent."""
+async def _move(
+    tx: aiosqlite.Connection,
+    interview_id: int,
+    step: Step,
+    now: datetime,
+    moved_by: int | None = None,
+) -> None:
+    """Move to `step`, by the learner's message `moved_by` if known; the new stage's prompt
+    is unknown until the message asking it is sent."""
     ended = now.isoformat() if step.status is not InterviewStatus.RUNNING else None
     await tx.execute(
         "UPDATE interviews SET position = ?, stage = ?, status = ?, ended_at = ?, "
-        "prompt_message_id = NULL WHERE id = ? AND status = ?",
-        (step.position, step.stage, step.status, ended, interview_id, InterviewStatus.RUNNING),
+        "prompt_message_id = NULL, moved_by = COALESCE(?, moved_by) "
+        "WHERE id = ? AND status = ?",
+        (
+            step.position,
+            step.stage,
+            step.status,
+            ended,
+            moved_by,
+            interview_id,
+            InterviewStatus.RUNNING,
+        ),
     )

@@ -260,3 +260,33 @@ async def time_zones_that_are_places(tx: aiosqlite.Connection) -> None:
             "WHERE lower(timezone) IN ('localtime', 'factory', 'posixrules') "
             "OR timezone LIKE 'posix/%' OR timezone LIKE 'right/%'"
         )
+
+
+@migration
+async def inbox(tx: aiosqlite.Connection) -> None:
+    """Updates fetched from Telegram, stored before they are confirmed there and marked done
+    once handled: a crash or a stop at any instant leaves the rest to resume at start-up."""
+    await tx.execute(
+        """
+        CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            payload TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX inbox_waiting ON inbox(done, update_id)")
+
+
+@migration
+async def answers_by_message(tx: aiosqlite.Connection) -> None:
+    """The learner's message an attempt grades, and the message that last moved an
+    interview: the same message handled again (after a crash) shows its grade again
+    instead of counting twice."""
+    await tx.execute("ALTER TABLE attempts ADD COLUMN message_id INTEGER")
+    await tx.execute(
+        "CREATE UNIQUE INDEX attempts_by_message ON attempts(chat_id, user_id, message_id) "
+        "WHERE message_id IS NOT NULL"
+    )
+    await tx.execute("ALTER TABLE interviews ADD COLUMN moved_by INTEGER")

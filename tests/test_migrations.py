@@ -19,6 +19,8 @@ RECORDED = [
     "007_disputes",
     "008_one_graded_answer_per_prompt",
     "009_time_zones_that_are_places",
+    "010_inbox",
+    "011_answers_by_message",
 ]
 
 

@@ -126,10 +126,16 @@ class Interviews:
     ) -> Reply | None:
         """The learner's message while an interview runs; None when none is running. A
         message sent before the current question or follow-up was asked (the same answer
-        sent twice, say) does not answer it."""
+        sent twice, say) does not answer it; one that already moved it (handled again after
+        a crash) shows where the interview is."""
         interview = None if who.group else await running_interview(self.db, *_key(who))
         if interview is None:
             return None
+        moved_by = interview.moved_by
+        if message_id is not None and moved_by is not None and message_id <= moved_by:
+            return Reply.of(
+                self.m.escape("Noted."), self._current(interview), asks=self._asking(interview)
+            )
         asked_in = interview.prompt_message_id
         if message_id is not None and asked_in is not None and message_id < asked_in:
             where = (
@@ -142,13 +148,15 @@ class Interviews:
         question = self._asked(interview)
         if interview.stage is Stage.FOLLOW_UP:
             step = _next(interview)
-            await save_follow_up(self.db, interview, text, step, now)
+            await save_follow_up(self.db, interview, text, step, now, message_id)
             return await self._go_on(interview, step, "Thanks, noted.")
         if question is None:
-            return await self._pass(interview, "That question has left the bank: skipped.", now)
+            note = "That question has left the bank: skipped."
+            return await self._pass(interview, note, now, message_id)
         grade = self.grader.grade(question, text)
         if grade.no_answer is NoAnswer.UNKNOWN:
-            return await self._pass(interview, "No problem: that one counts as passed.", now)
+            note = "No problem: that one counts as passed."
+            return await self._pass(interview, note, now, message_id)
         if grade.no_answer:
             advice = (
                 f"{not_graded(grade.no_answer)} Answer in your own words, or /skip to pass "
@@ -156,7 +164,7 @@ class Interviews:
             )
             return Reply.of(self.m.escape(advice))
         records = await answer_records(
-            self.db, who.user_id, who.chat_id, question.id, text, grade.score, 0, now
+            self.db, who.user_id, who.chat_id, question.id, text, grade.score, 0, now, message_id
         )
         follow_up = bool(grade.missed and question.follow_up)
         step = Step(interview.position, Stage.FOLLOW_UP) if follow_up else _next(interview)
@@ -205,9 +213,11 @@ class Interviews:
 
     # --- steps
 
-    async def _pass(self, interview: Interview, note: str, now: datetime) -> Reply:
+    async def _pass(
+        self, interview: Interview, note: str, now: datetime, message_id: int | None = None
+    ) -> Reply:
         step = _next(interview)
-        await save_pass(self.db, interview, step, now)
+        await save_pass(self.db, interview, step, now, message_id)
         return await self._go_on(interview, step, note)
 
     async def _go_on(self, interview: Interview, step: Step, note: str) -> Reply:

@@ -24,12 +24,18 @@ from bot.core.lookup import find_topic
 from bot.core.progress import tally
 from bot.core.selection import choose_question
 from bot.core.streaks import local_day
-from bot.grader import Grader
+from bot.grader import Grade, Grader
 from bot.render.markup import Markup, isolated
 from bot.render.questions import grade_parts, model_answer, question_text
 from content import Bank, Question
 from storage import Database
-from storage.attempts import AlreadyGraded, record_attempt, scores_by_question
+from storage.attempts import (
+    AlreadyGraded,
+    Attempt,
+    attempt_of_message,
+    record_attempt,
+    scores_by_question,
+)
 from storage.learners import ensure_learner
 from storage.pending import (
     Pending,
@@ -157,7 +163,12 @@ class Practice:
         """Grade an answer: to the question message it replies to, else (in private chats) to
         the pending question. In groups anything but a reply to a question returns None. Each
         asking of a question takes one graded answer per learner; a message sent before the
-        pending question was asked does not answer it."""
+        pending question was asked does not answer it. A message graded before (handled again
+        after a crash) shows the same grade again."""
+        if message_id is not None:
+            graded = await attempt_of_message(self.db, who.chat_id, who.user_id, message_id)
+            if graded is not None:
+                return self._regraded(who, *graded)
         found = await self._answering(who, reply_to, message_id)
         if found is None or isinstance(found, Reply):
             return found
@@ -176,7 +187,15 @@ class Practice:
             return Reply.of(self.m.escape(advice))
         await ensure_learner(self.db, who.user_id, who.name, now)
         records = await answer_records(
-            self.db, who.user_id, who.chat_id, question.id, text, grade.score, hints, now
+            self.db,
+            who.user_id,
+            who.chat_id,
+            question.id,
+            text,
+            grade.score,
+            hints,
+            now,
+            message_id,
         )
         try:
             attempt_id = await record_attempt(
@@ -184,6 +203,19 @@ class Practice:
             )
         except AlreadyGraded:
             return self._already_graded()
+        return self._graded(who, question, grade, hints, attempt_id)
+
+    def _regraded(self, who: Learner, attempt_id: int, attempt: Attempt) -> Reply:
+        """The reply an attempt got, made again (grading is a pure function of the text)."""
+        question = self.bank.get(attempt.question_id)
+        if question is None:
+            return self._already_graded()
+        grade = self.grader.grade(question, attempt.answer)
+        return self._graded(who, question, grade, attempt.hints, attempt_id)
+
+    def _graded(
+        self, who: Learner, question: Question, grade: Grade, hints: int, attempt_id: int
+    ) -> Reply:
         summary, model = grade_parts(grade, question, self.m, hints)
         if who.name and who.group:
             summary = f"{self.m.bold(isolated(who.name))}\n{summary}"

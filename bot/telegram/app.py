@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import signal
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -18,6 +20,7 @@ from bot.conversation.tutor import Tutor
 from bot.render.markup import HTML
 from bot.runtime import Engine, open_engine, running_engine, utc_now
 from bot.telegram.handlers import Handlers
+from bot.telegram.inbox import POLL_TIMEOUT, InboxPoller
 from bot.telegram.pacing import ChatRateLimiter
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
@@ -70,6 +73,12 @@ class Services:
         questions = len(tutor.bank.questions)
         log.info("serving %d questions as @%s", questions, application.bot.username)
 
+    def poller(self, application: Application, poll_timeout: float = POLL_TIMEOUT) -> InboxPoller:
+        """Long polling through the inbox; the engine must be open."""
+        if self.engine is None:
+            raise RuntimeError("the engine opens in post_init; the application is not running")
+        return InboxPoller(application, self.engine.db, self.clock, poll_timeout=poll_timeout)
+
     async def close(self, application: Application) -> None:
         """`post_shutdown`: close the engine's database."""
         self.handlers.tutor = None
@@ -106,6 +115,13 @@ async def push_once(settings: Settings) -> PushReport:
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Application:
+    return build(settings, clock)[0]
+
+
+def build(
+    settings: Settings, clock: Callable[[], datetime] = utc_now
+) -> tuple[Application, Services]:
+    """The application with its handlers, and the services its post_init opens."""
     handlers = Handlers(clock)
     services = Services(settings, handlers, clock)
     application = (
@@ -127,12 +143,46 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .build()
     )
     handlers.register(application)
-    return application
+    return application, services
+
+
+async def serve(
+    application: Application,
+    services: Services,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None = None,
+    poll_timeout: float = POLL_TIMEOUT,
+) -> None:
+    """Long polling as run_polling does it (initialize, post_init, start; then stop,
+    shutdown, post_shutdown), through the inbox instead of PTB's updater, until `stop`."""
+    await application.initialize()
+    try:
+        await application.post_init(application)
+        poller = services.poller(application, poll_timeout)
+        await application.start()
+        try:
+            if ready is not None:
+                ready.set()
+            await poller.run(stop)
+        finally:
+            await application.stop()
+    finally:
+        await application.shutdown()
+        await application.post_shutdown(application)
+
+
+async def _serve_until_signalled(application: Application, services: Services) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await serve(application, services, stop)
+    log.info("stopped")
 
 
 def run(settings: Settings) -> None:
     """Serve until stopped: a webhook when WEBHOOK_URL is set, long polling otherwise."""
-    application = build_application(settings)
+    application, services = build(settings)
     if settings.webhook_url:
         application.run_webhook(
             listen="0.0.0.0",
@@ -143,4 +193,4 @@ def run(settings: Settings) -> None:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(_serve_until_signalled(application, services))
