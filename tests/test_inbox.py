@@ -1,0 +1,51 @@
+"""The inbox table, and the engine handling one message twice (as after a crash between
+handling it and marking it done): the same grade again, nothing counted twice."""
+
+from datetime import UTC, datetime
+
+from bot.conversation.learner import Learner
+from bot.conversation.tutor import Tutor
+from bot.render.markup import PLAIN
+from content import load_bank
+from storage.inbox import forget_confirmed, mark_handled, store_updates, waiting_updates
+from storage.pending import set_pending
+
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+ADA = Learner(7, 7, "Ada")
+BANK = load_bank()
+
+
+async def test_updates_wait_until_handled_and_a_second_fetch_changes_nothing(db):
+    assert await store_updates(db, [(10, '{"a": 1}'), (11, '{"b": 2}')], NOW) == 2
+    await mark_handled(db, 10)
+    assert await store_updates(db, [(10, '{"a": 1}'), (11, '{"b": 2}'), (12, "{}")], NOW) == 1
+    assert await waiting_updates(db) == [(11, '{"b": 2}'), (12, "{}")]
+    assert await waiting_updates(db, after=11) == [(12, "{}")]
+    await forget_confirmed(db, below=12)  # 10 is done and confirmed; 11 still waits
+    rows = await db.fetch_all("SELECT update_id FROM inbox ORDER BY update_id")
+    assert [row["update_id"] for row in rows] == [11, 12]
+
+
+async def test_a_private_answer_handled_twice_shows_its_grade_again_and_counts_once(db):
+    tutor = Tutor(db, BANK, PLAIN)
+    gil = BANK.get("gil")
+    await set_pending(db, 7, 7, "gil", NOW)
+    first = await tutor.answer(ADA, gil.answer, NOW, message_id=41)
+    again = await tutor.answer(ADA, gil.answer, NOW, message_id=41)
+    assert again == first and "/100" in first.parts[0]
+    rows = await db.fetch_all("SELECT COUNT(*) AS n FROM attempts")
+    assert rows[0]["n"] == 1
+    other = await tutor.answer(ADA, gil.answer, NOW, message_id=43)
+    assert "No question is waiting" in other.parts[0]
+
+
+async def test_an_interview_message_handled_twice_moves_it_once(db):
+    tutor = Tutor(db, BANK, PLAIN)
+    start = await tutor.interviews.command(ADA, "3", NOW)
+    await tutor.question_sent(ADA, [2], start.asks, NOW)
+    moved = await tutor.answer(ADA, "I would explain it with an example", NOW, message_id=3)
+    again = await tutor.answer(ADA, "I would explain it with an example", NOW, message_id=3)
+    assert moved.parts[0].startswith("Noted")
+    assert again.parts[0] == "Noted." and again.parts[1] == moved.parts[-1]
+    rows = await db.fetch_all("SELECT position, stage FROM interviews")
+    assert (rows[0]["position"], rows[0]["stage"]) in ((0, "follow-up"), (1, "question"))
