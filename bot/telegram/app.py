@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from telegram import Bot, BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, Defaults
 
@@ -20,10 +20,11 @@ from bot.conversation.tutor import Tutor
 from bot.render.markup import HTML
 from bot.runtime import Engine, open_engine, running_engine, utc_now
 from bot.telegram.handlers import Handlers
-from bot.telegram.inbox import POLL_TIMEOUT, InboxPoller
+from bot.telegram.inbox import POLL_TIMEOUT, Inbox, InboxPoller
 from bot.telegram.pacing import ChatRateLimiter
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
+from bot.telegram.webhook import InboxWebhook
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,11 @@ class Services:
         questions = len(tutor.bank.questions)
         log.info("serving %d questions as @%s", questions, application.bot.username)
 
-    def poller(self, application: Application, poll_timeout: float = POLL_TIMEOUT) -> InboxPoller:
-        """Long polling through the inbox; the engine must be open."""
+    def inbox(self, application: Application) -> Inbox:
+        """The updates received and not yet handled; the engine must be open."""
         if self.engine is None:
             raise RuntimeError("the engine opens in post_init; the application is not running")
-        return InboxPoller(application, self.engine.db, self.clock, poll_timeout=poll_timeout)
+        return Inbox(application, self.engine.db, self.clock)
 
     async def close(self, application: Application) -> None:
         """`post_shutdown`: close the engine's database."""
@@ -153,22 +154,40 @@ async def serve(
     ready: asyncio.Event | None = None,
     poll_timeout: float = POLL_TIMEOUT,
 ) -> None:
-    """Long polling as run_polling does it (initialize, post_init, start; then stop,
-    shutdown, post_shutdown), through the inbox instead of PTB's updater, until `stop`."""
+    """Serve as run_polling and run_webhook do (initialize, post_init, start; then stop,
+    shutdown, post_shutdown), through the inbox instead of PTB's updater, until `stop`: a
+    webhook when WEBHOOK_URL is set, long polling otherwise."""
+    settings = services.settings
     await application.initialize()
     try:
         await application.post_init(application)
-        poller = services.poller(application, poll_timeout)
+        inbox = services.inbox(application)
+        front = (
+            InboxWebhook(
+                inbox,
+                settings.webhook_url,
+                urlsplit(settings.webhook_url).path.lstrip("/"),
+                settings.port,
+                webhook_secret(settings),
+            )
+            if settings.webhook_url
+            else InboxPoller(inbox, poll_timeout)
+        )
         await application.start()
         try:
             if ready is not None:
                 ready.set()
-            await poller.run(stop)
+            await front.run(stop)
         finally:
             await application.stop()
     finally:
         await application.shutdown()
         await application.post_shutdown(application)
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram sends with each webhook request (derived from the token)."""
+    return hashlib.sha256(settings.token.encode()).hexdigest()[:64]
 
 
 async def _serve_until_signalled(application: Application, services: Services) -> None:
@@ -181,16 +200,7 @@ async def _serve_until_signalled(application: Application, services: Services) -
 
 
 def run(settings: Settings) -> None:
-    """Serve until stopped: a webhook when WEBHOOK_URL is set, long polling otherwise."""
+    """Serve until SIGINT or SIGTERM: a webhook when WEBHOOK_URL is set, long polling
+    otherwise."""
     application, services = build(settings)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=hashlib.sha256(settings.token.encode()).hexdigest()[:64],
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        asyncio.run(_serve_until_signalled(application, services))
+    asyncio.run(_serve_until_signalled(application, services))

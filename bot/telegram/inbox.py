@@ -36,76 +36,49 @@ GRACE_SECONDS = 4.0  # a stop waits this long for handlers already running
 RETRY_SECONDS = 1.0  # after a failed getUpdates
 
 
-class InboxPoller:
+class Inbox:
+    """Updates stored, handed to their handlers in order, and marked done once handled."""
+
     def __init__(
         self,
         application: Application,
         db: Database,
         clock: Callable[[], datetime],
         *,
-        poll_timeout: float = POLL_TIMEOUT,
         read_ahead: int = READ_AHEAD,
         grace: float = GRACE_SECONDS,
     ) -> None:
         self.application = application
         self.db = db
         self.clock = clock
-        self.poll_timeout = poll_timeout
         self.read_ahead = read_ahead
         self.grace = grace
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._started: set[int] = set()
         self._dispatched_through = 0  # the highest update id handed to a handler
         self._room = asyncio.Event()
+        self._dispatching = asyncio.Lock()
+        self._stopping = False
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Handle what the inbox holds, then fetch, store and handle until `stop` is set;
-        then stop within about `grace` seconds."""
-        await self.application.bot.delete_webhook()
-        await self._dispatch_waiting()
-        offset = 0
-        try:
-            while not stop.is_set():
-                if len(self._tasks) >= self.read_ahead:
-                    self._room.clear()
-                    await _first(self._room.wait(), stop.wait())
-                    continue
-                fetched = await _first(self._fetch(offset), stop.wait())
-                if fetched is None:
-                    continue
-                if fetched:
-                    raw = [
-                        (u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in fetched
-                    ]
-                    await store_updates(self.db, raw, self.clock())
-                    await forget_confirmed(self.db, offset)
-                    offset = fetched[-1].update_id + 1
-                    await self._dispatch_waiting()
-        finally:
-            await self._drain()
+    @property
+    def full(self) -> bool:
+        """As many updates are being handled as may be at once."""
+        return len(self._tasks) >= self.read_ahead
 
-    async def _fetch(self, offset: int) -> list[Update] | None:
-        """One getUpdates (confirming the updates below `offset`); None after a failure."""
-        try:
-            return list(
-                await self.application.bot.get_updates(
-                    offset=offset,
-                    limit=FETCH_LIMIT,
-                    timeout=self.poll_timeout,
-                    allowed_updates=Update.ALL_TYPES,
-                )
-            )
-        except Conflict as error:
-            log.error("another poller uses this token: %s", error.message)
-        except NetworkError as error:
-            log.warning("getUpdates failed: %s", error.message)
-        except TelegramError as error:
-            log.error("getUpdates failed: %s", error)
-        await asyncio.sleep(RETRY_SECONDS)
-        return None
+    async def has_room(self) -> None:
+        """Wait until fewer than `read_ahead` updates are being handled."""
+        while self.full:
+            self._room.clear()
+            await self._room.wait()
 
-    async def _dispatch_waiting(self) -> None:
-        """Hand every waiting update not yet handed over to its handler, in order."""
+    async def receive(self, updates: list[tuple[int, str]]) -> None:
+        """Store fetched updates (id, JSON), then hand the new ones to their handlers."""
+        await store_updates(self.db, updates, self.clock())
+        await self.dispatch_waiting()
+
+    async def dispatch_waiting(self) -> None:
+        """Hand every waiting update not yet handed over to its handler, in order (at
+        start-up: whatever a crash or a stop left)."""
         while batch := await waiting_updates(self.db, after=self._dispatched_through):
             for update_id, payload in batch:
                 self._dispatched_through = update_id
@@ -128,13 +101,16 @@ class InboxPoller:
             self._tasks.pop(update_id, None)
             self._started.discard(update_id)
             self._room.set()
+        if not self._stopping:
+            await self.dispatch_waiting()  # what waited for room
 
     async def _process(self, update_id: int, update: Update) -> None:
         self._started.add(update_id)
         await self.application.process_update(update)
 
-    async def _drain(self) -> None:
+    async def drain(self) -> None:
         """Drop the updates not yet begun; give the running ones `grace` seconds."""
+        self._stopping = True
         waiting = [t for u, t in self._tasks.items() if u not in self._started]
         running = [t for u, t in self._tasks.items() if u in self._started]
         for task in waiting:
@@ -150,6 +126,59 @@ class InboxPoller:
         await asyncio.gather(*waiting, *running, return_exceptions=True)
         if waiting:
             log.info("%d update(s) wait in the inbox for the next start", len(waiting))
+
+
+class InboxPoller:
+    """Long polling into the inbox: a batch is stored before the next getUpdates confirms it;
+    fetching pauses while `read_ahead` updates are being handled (the rest wait, unconfirmed,
+    at Telegram)."""
+
+    def __init__(self, inbox: Inbox, poll_timeout: float = POLL_TIMEOUT) -> None:
+        self.inbox = inbox
+        self.bot = inbox.application.bot
+        self.poll_timeout = poll_timeout
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Handle what the inbox holds, then fetch, store and handle until `stop` is set;
+        then stop within about the inbox's grace."""
+        await self.bot.delete_webhook()
+        await self.inbox.dispatch_waiting()
+        offset = 0
+        try:
+            while not stop.is_set():
+                if self.inbox.full:
+                    await _first(self.inbox.has_room(), stop.wait())
+                    continue
+                fetched = await _first(self._fetch(offset), stop.wait())
+                if fetched:
+                    raw = [
+                        (u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in fetched
+                    ]
+                    await self.inbox.receive(raw)
+                    await forget_confirmed(self.inbox.db, offset)
+                    offset = fetched[-1].update_id + 1
+        finally:
+            await self.inbox.drain()
+
+    async def _fetch(self, offset: int) -> list[Update] | None:
+        """One getUpdates (confirming the updates below `offset`); None after a failure."""
+        try:
+            return list(
+                await self.bot.get_updates(
+                    offset=offset,
+                    limit=FETCH_LIMIT,
+                    timeout=self.poll_timeout,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            )
+        except Conflict as error:
+            log.error("another poller uses this token: %s", error.message)
+        except NetworkError as error:
+            log.warning("getUpdates failed: %s", error.message)
+        except TelegramError as error:
+            log.error("getUpdates failed: %s", error)
+        await asyncio.sleep(RETRY_SECONDS)
+        return None
 
 
 async def _first(work: Coroutine[Any, Any, Any], stop: Coroutine[Any, Any, Any]) -> Any:
