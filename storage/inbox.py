@@ -33,7 +33,9 @@ async def waiting_updates(db: Database, after: int = 0, limit: int = 1000) -> li
 
 
 async def mark_handled(db: Database, update_id: int) -> None:
-    await db.write("UPDATE inbox SET done = 1 WHERE update_id = ?", (update_id,))
+    """The update is handled; urgent, so the mark does not wait behind a burst of answers
+    (a crash in between would handle it, and send its reply, again)."""
+    await db.write("UPDATE inbox SET done = 1 WHERE update_id = ?", (update_id,), urgent=True)
 
 
 async def forget_confirmed(db: Database, below: int) -> None:

@@ -1,12 +1,14 @@
 """The inbox table, and the engine handling one message twice (as after a crash between
 handling it and marking it done): the same grade again, nothing counted twice."""
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.conversation.learner import Learner
 from bot.conversation.tutor import Tutor
 from bot.render.markup import PLAIN
 from content import load_bank
+from storage.db import WriteTurns
 from storage.inbox import forget_confirmed, mark_handled, store_updates, waiting_updates
 from storage.pending import set_pending
 
@@ -49,3 +51,25 @@ async def test_an_interview_message_handled_twice_moves_it_once(db):
     assert again.parts[0] == "Noted." and again.parts[1] == moved.parts[-1]
     rows = await db.fetch_all("SELECT position, stage FROM interviews")
     assert (rows[0]["position"], rows[0]["stage"]) in ((0, "follow-up"), (1, "question"))
+
+
+async def test_urgent_writes_go_before_the_queued_ones():
+    turns = WriteTurns()
+    order = []
+
+    async def writer(name, urgent=False, hold=0.0):
+        async with turns.turn(urgent):
+            order.append(name)
+            await asyncio.sleep(hold)
+
+    first = asyncio.create_task(writer("first", hold=0.01))
+    await asyncio.sleep(0)
+    queued = [asyncio.create_task(writer(f"normal {n}")) for n in range(3)]
+    cancelled = asyncio.create_task(writer("cancelled", urgent=True))
+    urgent = asyncio.create_task(writer("urgent", urgent=True))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    await asyncio.gather(first, *queued, urgent, cancelled, return_exceptions=True)
+    assert order == ["first", "urgent", "normal 0", "normal 1", "normal 2"]
+    async with turns.turn():
+        pass  # free again
