@@ -43,7 +43,7 @@ async def forget_confirmed(db: Database, below: int) -> None:
     await db.write("DELETE FROM inbox WHERE done = 1 AND update_id < ?", (below,))
 
 
-async def last_update_id(db: Database) -> int:
-    """The highest update id stored, 0 when the inbox is empty."""
-    row = await db.fetch_one("SELECT MAX(update_id) AS last FROM inbox")
-    return row["last"] or 0 if row else 0
+async def forget_handled_before(db: Database, when: datetime) -> None:
+    """Drop handled updates received before `when` (webhook mode: Telegram resends an update
+    only while its request goes unanswered, so a day's record is ample)."""
+    await db.write("DELETE FROM inbox WHERE done = 1 AND received_at < ?", (when.isoformat(),))

@@ -2,14 +2,20 @@
 handling it and marking it done): the same grade again, nothing counted twice."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.conversation.learner import Learner
 from bot.conversation.tutor import Tutor
 from bot.render.markup import PLAIN
 from content import load_bank
 from storage.db import WriteTurns
-from storage.inbox import forget_confirmed, mark_handled, store_updates, waiting_updates
+from storage.inbox import (
+    forget_confirmed,
+    forget_handled_before,
+    mark_handled,
+    store_updates,
+    waiting_updates,
+)
 from storage.pending import set_pending
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
@@ -26,6 +32,11 @@ async def test_updates_wait_until_handled_and_a_second_fetch_changes_nothing(db)
     await forget_confirmed(db, below=12)  # 10 is done and confirmed; 11 still waits
     rows = await db.fetch_all("SELECT update_id FROM inbox ORDER BY update_id")
     assert [row["update_id"] for row in rows] == [11, 12]
+    await mark_handled(db, 11)
+    await forget_handled_before(db, NOW)  # webhook mode: nothing older than now
+    await forget_handled_before(db, NOW + timedelta(seconds=1))
+    assert await waiting_updates(db) == [(12, "{}")]
+    assert len(await db.fetch_all("SELECT * FROM inbox")) == 1
 
 
 async def test_a_private_answer_handled_twice_shows_its_grade_again_and_counts_once(db):

@@ -9,6 +9,7 @@ import hmac
 import json
 import logging
 import re
+from datetime import timedelta
 from http import HTTPStatus
 
 import tornado.httpserver
@@ -16,11 +17,14 @@ import tornado.web
 from telegram import Update
 
 from bot.telegram.inbox import Inbox
+from storage.inbox import forget_handled_before
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CLOSE_SECONDS = 2.0  # a stop waits this long for requests being answered
+KEEP_HANDLED = timedelta(days=1)  # handled updates remembered, to ignore a late resend
+PRUNE_EVERY_SECONDS = 3600
 
 
 class _Receiver(tornado.web.RequestHandler):
@@ -69,15 +73,22 @@ class InboxWebhook:
         )
         server = tornado.httpserver.HTTPServer(app)
         server.listen(self.port, listen)
+        pruning = asyncio.create_task(self._prune(), name="inbox-prune")
         try:
             await self.inbox.application.bot.set_webhook(
                 self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
             )
             await stop.wait()
         finally:
+            pruning.cancel()
             server.stop()
             try:
                 await asyncio.wait_for(server.close_all_connections(), CLOSE_SECONDS)
             except TimeoutError:
                 log.warning("webhook requests still open after %.0f s", CLOSE_SECONDS)
             await self.inbox.drain()
+
+    async def _prune(self) -> None:
+        while True:
+            await forget_handled_before(self.inbox.db, self.inbox.clock() - KEEP_HANDLED)
+            await asyncio.sleep(PRUNE_EVERY_SECONDS)
