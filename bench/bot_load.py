@@ -15,7 +15,8 @@ How it is wired:
   nothing and send and reply are timed on one clock. The parent talks to the child over a
   multiprocessing pipe (start, window opened/closed, results, stop).
 - The bot runs in this (parent) process exactly as `python -m bot` wires it:
-  `bot.telegram.app.build_application(Settings(...))`, long polling, a fresh SQLite file in a
+  `bot.telegram.app.build(Settings(...))` run by `serve`, long polling through the inbox, a
+  fresh SQLite file in a
   temporary directory. TELEGRAM_MAX_RATE is set to 100000 on purpose: Telegram's own ~30
   messages/s broadcast limit would cap throughput at ~15 answers/s and is not what this
   measures.
@@ -69,9 +70,11 @@ from bot import runtime
 from bot.config import Settings
 from bot.grader import Grader
 from bot.logs import setup_logging
-from bot.telegram.app import CONCURRENT_UPDATES, build_application
+from bot.telegram import app as telegram_app
+from bot.telegram.app import CONCURRENT_UPDATES
 from bot.telegram.handlers import Handlers
 from content import Question, load_bank
+from storage.db import WriteTurns
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # testing/ is not installed
 from testing.fake_telegram import FakeTelegram, SentCall
@@ -316,27 +319,26 @@ def thread_cpu() -> dict[str, float]:
 STAGE: contextvars.ContextVar[dict[str, float]] = contextvars.ContextVar("bench_stage")
 
 
-class TimedLock(asyncio.Lock):
-    """The database's write lock, timed: how long writers queue for it and hold it."""
+class TimedLock(WriteTurns):
+    """The database's write turns, timed: how long writers queue for them and hold them."""
 
     def __init__(self, probe: Probe) -> None:
         super().__init__()
         self.probe = probe
         self.since = 0.0
 
-    async def acquire(self) -> bool:
+    async def _acquire(self, urgent: bool) -> None:
         asked = time.monotonic()
-        await super().acquire()
+        await super()._acquire(urgent)
         self.since = time.monotonic()
         self.probe.lock_waits.append((asked, self.since - asked))
         stage = STAGE.get(None)
         if stage is not None:
             stage["lock"] += self.since - asked
-        return True
 
-    def release(self) -> None:
+    def _release(self) -> None:
         self.probe.lock_holds.append((self.since, time.monotonic() - self.since))
-        super().release()
+        super()._release()
 
 
 class Probe:
@@ -409,8 +411,8 @@ class Probe:
 
         async def open_database(url: str | None):
             db = await original(url)
-            if isinstance(getattr(db, "_write_lock", None), asyncio.Lock):
-                db._write_lock = TimedLock(self)
+            if isinstance(getattr(db, "_writes", None), WriteTurns):
+                db._writes = TimedLock(self)
             return db
 
         runtime.open_database = open_database
@@ -492,26 +494,29 @@ STAGES = (
 )
 
 
-async def start_bot(root: str, token: str, database_url: str, poll_interval: float) -> Application:
-    """As `run_polling` does: initialize, post_init, start polling, start."""
+@dataclass
+class RunningBot:
+    application: Application
+    stop: asyncio.Event
+    serving: asyncio.Task[None]
+
+
+async def start_bot(root: str, token: str, database_url: str, poll_interval: float) -> RunningBot:
+    """As `python -m bot` does: initialize, post_init, start, long polling through the inbox
+    (`poll_interval` is unused: the inbox polls again as soon as a batch is stored)."""
     settings = Settings(
         token=token, api_url=root, database_url=database_url, max_messages_per_second=MAX_RATE
     )
-    application = build_application(settings)
-    await application.initialize()
-    await application.post_init(application)
-    await application.updater.start_polling(
-        poll_interval=poll_interval, allowed_updates=Update.ALL_TYPES
-    )
-    await application.start()
-    return application
+    application, services = telegram_app.build(settings)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    serving = asyncio.create_task(telegram_app.serve(application, services, stop, ready))
+    await ready.wait()
+    return RunningBot(application, stop, serving)
 
 
-async def stop_bot(application: Application) -> None:
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
-    await application.post_shutdown(application)
+async def stop_bot(running: RunningBot) -> None:
+    running.stop.set()
+    await running.serving
 
 
 async def one_run(

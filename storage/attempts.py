@@ -36,6 +36,7 @@ class Attempt:
     answered_at: datetime
     local_day: date
     points: tuple[PointGrade, ...] = ()
+    message_id: int | None = None  # the learner's message it grades, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,22 +49,37 @@ class StoredAttempt:
     upheld: bool
 
 
+class AlreadyGraded(Exception):
+    """The learner's answer to this prompt was graded before; nothing was written."""
+
+
 async def record_attempt(
-    db: Database, attempt: Attempt, streak: Streak, card: ReviewCard | None = None
+    db: Database,
+    attempt: Attempt,
+    streak: Streak,
+    card: ReviewCard | None = None,
+    prompt_id: int | None = None,
 ) -> int:
     """Store the attempt with its key points, save the new streak and the question's review
-    card, and clear the chat's pending question, in one transaction; the attempt's id."""
+    card, and clear the chat's pending question, in one transaction; the attempt's id. With
+    `prompt_id`, the attempt is the learner's one graded answer to that prompt: AlreadyGraded
+    if there is one."""
     async with db.transaction() as tx:
-        return await write_attempt(tx, attempt, streak, card)
+        return await write_attempt(tx, attempt, streak, card, prompt_id)
 
 
 async def write_attempt(
-    tx: aiosqlite.Connection, attempt: Attempt, streak: Streak, card: ReviewCard | None = None
+    tx: aiosqlite.Connection,
+    attempt: Attempt,
+    streak: Streak,
+    card: ReviewCard | None = None,
+    prompt_id: int | None = None,
 ) -> int:
-    """What `record_attempt` writes, inside the caller's transaction; the attempt's id."""
+    """What `record_attempt` writes, inside the caller's transaction (which AlreadyGraded
+    rolls back); the attempt's id."""
     cursor = await tx.execute(
         "INSERT INTO attempts (user_id, chat_id, question_id, answer, score, hints, "
-        "answered_at, local_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "answered_at, local_day, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             attempt.user_id,
             attempt.chat_id,
@@ -73,8 +89,17 @@ async def write_attempt(
             attempt.hints,
             attempt.answered_at.isoformat(),
             attempt.local_day.isoformat(),
+            attempt.message_id,
         ),
     )
+    if prompt_id is not None:
+        claimed = await tx.execute(
+            "INSERT OR IGNORE INTO graded_prompts (chat_id, user_id, prompt_id, attempt_id) "
+            "VALUES (?, ?, ?, ?)",
+            (attempt.chat_id, attempt.user_id, prompt_id, cursor.lastrowid),
+        )
+        if claimed.rowcount == 0:
+            raise AlreadyGraded(prompt_id)
     await tx.executemany(
         "INSERT INTO attempt_points (attempt_id, position, point, coverage, closeness) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -113,6 +138,19 @@ async def get_attempt(db: Database, attempt_id: int) -> Attempt | None:
     if row is None:
         return None
     return _attempt(row, await _points_of(db, [attempt_id]))
+
+
+async def attempt_of_message(
+    db: Database, chat_id: int, user_id: int, message_id: int
+) -> tuple[int, Attempt] | None:
+    """The attempt that graded this message of the learner, with its id, if any."""
+    row = await db.fetch_one(
+        "SELECT * FROM attempts WHERE chat_id = ? AND user_id = ? AND message_id = ?",
+        (chat_id, user_id, message_id),
+    )
+    if row is None:
+        return None
+    return row["id"], _attempt(row, await _points_of(db, [row["id"]]))
 
 
 async def attempts_of(db: Database, user_id: int) -> list[StoredAttempt]:
@@ -159,6 +197,7 @@ def _attempt(row: aiosqlite.Row, points: dict[int, tuple[PointGrade, ...]]) -> A
         datetime.fromisoformat(row["answered_at"]),
         date.fromisoformat(row["local_day"]),
         points.get(row["id"], ()),
+        row["message_id"],
     )
 
 
@@ -181,11 +220,11 @@ async def answers_per_day(db: Database, user_id: int, since: date) -> dict[date,
 
 
 async def answers_in_chat(db: Database, chat_id: int, question_id: str) -> list[Score]:
-    """Every graded answer to a question in a chat, with the answerer's name."""
+    """Every graded answer to a question in a chat, with the answerer's name, oldest first."""
     rows = await db.fetch_all(
         "SELECT attempts.user_id, learners.name, attempts.score, attempts.answered_at "
         "FROM attempts JOIN learners USING (user_id) "
-        "WHERE attempts.chat_id = ? AND attempts.question_id = ?",
+        "WHERE attempts.chat_id = ? AND attempts.question_id = ? ORDER BY attempts.id",
         (chat_id, question_id),
     )
     return [

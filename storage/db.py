@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,6 +28,46 @@ def database_path(url: str | None) -> Path:
     return Path(url.removeprefix(prefix))
 
 
+class WriteTurns:
+    """The write lock, first come first served, except that urgent writers (one short
+    statement each, such as marking an update handled) go before the queued ones."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._normal: deque[asyncio.Future[None]] = deque()
+
+    @asynccontextmanager
+    async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
+        await self._acquire(urgent)
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self, urgent: bool) -> None:
+        if not self._held and not self._urgent and not self._normal:
+            self._held = True
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        (self._urgent if urgent else self._normal).append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release()  # the turn came as it was cancelled: pass it on
+            raise
+
+    def _release(self) -> None:
+        for queue in (self._urgent, self._normal):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self._held = False
+
+
 class Database:
     """Two aiosqlite connections shared by every handler: one writes, one reads.
 
@@ -39,12 +80,12 @@ class Database:
     def __init__(self, connection: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self.connection = connection
         self.reader = reader
-        self._write_lock = asyncio.Lock()
+        self._writes = WriteTurns()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
-        async with self._write_lock:
+        async with self._writes.turn():
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self.connection
@@ -53,11 +94,13 @@ class Database:
                 raise
             await self.connection.commit()
 
-    async def write(self, sql: str, parameters: Iterable[Any] = ()) -> int:
-        """Run one writing statement on its own; the number of rows it changed. The cursor is
-        closed after the lock is released: closing is not a statement, and each await here is a
-        trip to SQLite's thread that every other writer would wait for."""
-        async with self._write_lock:
+    async def write(self, sql: str, parameters: Iterable[Any] = (), urgent: bool = False) -> int:
+        """Run one writing statement on its own; the number of rows it changed. `urgent`
+        goes before writers already queued (for short bookkeeping that must not lag behind a
+        burst). The cursor is closed after the lock is released: closing is not a statement,
+        and each await here is a trip to SQLite's thread that every other writer would wait
+        for."""
+        async with self._writes.turn(urgent):
             cursor = await self.connection.execute(sql, tuple(parameters))
         changed = cursor.rowcount
         await cursor.close()

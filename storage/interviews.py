@@ -46,6 +46,8 @@ class Interview:
     position: int
     stage: Stage
     questions: tuple[InterviewQuestion, ...]
+    prompt_message_id: int | None = None  # the message that asked the current stage, once sent
+    moved_by: int | None = None  # the learner's message that last moved it, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,8 @@ async def get_interview(db: Database, interview_id: int) -> Interview | None:
         row["position"],
         Stage(row["stage"]),
         questions,
+        row["prompt_message_id"],
+        row["moved_by"],
     )
 
 
@@ -141,7 +145,7 @@ async def save_answer(
     """The graded answer to the current question, with its attempt, streak and card, and
     the interview's next step, in one transaction; the attempt's id."""
     async with db.transaction() as tx:
-        attempt_id = await write_attempt(tx, attempt, streak, card)
+        attempt_id = await write_attempt(tx, attempt, streak, card, interview.prompt_message_id)
         await tx.execute(
             "UPDATE interview_questions SET answer = ?, score = ?, answered_at = ? "
             "WHERE interview_id = ? AND position = ?",
@@ -153,11 +157,13 @@ async def save_answer(
                 interview.position,
             ),
         )
-        await _move(tx, interview.id, step, attempt.answered_at)
+        await _move(tx, interview.id, step, attempt.answered_at, attempt.message_id)
         return attempt_id
 
 
-async def save_pass(db: Database, interview: Interview, step: Step, now: datetime) -> None:
+async def save_pass(
+    db: Database, interview: Interview, step: Step, now: datetime, message_id: int | None = None
+) -> None:
     """The learner passes the current question (it scores 0); then the next step."""
     async with db.transaction() as tx:
         await tx.execute(
@@ -165,11 +171,16 @@ async def save_pass(db: Database, interview: Interview, step: Step, now: datetim
             "WHERE interview_id = ? AND position = ?",
             (now.isoformat(), interview.id, interview.position),
         )
-        await _move(tx, interview.id, step, now)
+        await _move(tx, interview.id, step, now, message_id)
 
 
 async def save_follow_up(
-    db: Database, interview: Interview, answer: str, step: Step, now: datetime
+    db: Database,
+    interview: Interview,
+    answer: str,
+    step: Step,
+    now: datetime,
+    message_id: int | None = None,
 ) -> None:
     """The answer to the current question's follow-up (kept, not graded); then the next step."""
     async with db.transaction() as tx:
@@ -178,7 +189,7 @@ async def save_follow_up(
             "WHERE interview_id = ? AND position = ?",
             (answer, interview.id, interview.position),
         )
-        await _move(tx, interview.id, step, now)
+        await _move(tx, interview.id, step, now, message_id)
 
 
 async def move_interview(db: Database, interview: Interview, step: Step, now: datetime) -> None:
@@ -187,10 +198,37 @@ async def move_interview(db: Database, interview: Interview, step: Step, now: da
         await _move(tx, interview.id, step, now)
 
 
-async def _move(tx: aiosqlite.Connection, interview_id: int, step: Step, now: datetime) -> None:
+async def interview_prompt_sent(db: Database, interview_id: int, message_id: int) -> None:
+    """The running interview's current stage was asked in message `message_id` (the first
+    time it is shown counts)."""
+    await db.write(
+        "UPDATE interviews SET prompt_message_id = ? "
+        "WHERE id = ? AND status = ? AND prompt_message_id IS NULL",
+        (message_id, interview_id, InterviewStatus.RUNNING),
+    )
+
+
+async def _move(
+    tx: aiosqlite.Connection,
+    interview_id: int,
+    step: Step,
+    now: datetime,
+    moved_by: int | None = None,
+) -> None:
+    """Move to `step`, by the learner's message `moved_by` if known; the new stage's prompt
+    is unknown until the message asking it is sent."""
     ended = now.isoformat() if step.status is not InterviewStatus.RUNNING else None
     await tx.execute(
-        "UPDATE interviews SET position = ?, stage = ?, status = ?, ended_at = ? "
+        "UPDATE interviews SET position = ?, stage = ?, status = ?, ended_at = ?, "
+        "prompt_message_id = NULL, moved_by = COALESCE(?, moved_by) "
         "WHERE id = ? AND status = ?",
-        (step.position, step.stage, step.status, ended, interview_id, InterviewStatus.RUNNING),
+        (
+            step.position,
+            step.stage,
+            step.status,
+            ended,
+            moved_by,
+            interview_id,
+            InterviewStatus.RUNNING,
+        ),
     )

@@ -295,3 +295,67 @@ async def nudge_settings(tx: aiosqlite.Connection) -> None:
     await tx.execute("CREATE INDEX nudges_remind_due ON nudge_settings(remind_due)")
     await tx.execute("CREATE INDEX nudges_recap_due ON nudge_settings(recap_due)")
     await tx.execute("INSERT INTO nudge_settings (user_id) SELECT user_id FROM learners")
+
+
+@migration
+async def one_graded_answer_per_prompt(tx: aiosqlite.Connection) -> None:
+    """A prompt is one asking of a question, named by the id of its first message in the
+    chat: asked messages and pending questions record it, interviews record the message
+    that asked their current stage, and each learner's graded answer to a prompt is kept,
+    so a second answer to it is refused and a message older than it never answers it."""
+    await tx.execute("ALTER TABLE asked_messages ADD COLUMN prompt_id INTEGER")
+    await tx.execute("UPDATE asked_messages SET prompt_id = message_id")
+    await tx.execute("ALTER TABLE interviews ADD COLUMN prompt_message_id INTEGER")
+    await tx.execute(
+        """
+        CREATE TABLE graded_prompts (
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            prompt_id INTEGER NOT NULL,
+            attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+            PRIMARY KEY (chat_id, user_id, prompt_id)
+        )
+        """
+    )
+
+
+@migration
+async def time_zones_that_are_places(tx: aiosqlite.Connection) -> None:
+    """Zones /timezone no longer accepts (the server's own `localtime`, `Factory`, the POSIX
+    template and the alternative trees) become UTC, for learners and daily questions."""
+    for table in ("learners", "subscriptions"):
+        await tx.execute(
+            f"UPDATE {table} SET timezone = 'UTC' "
+            "WHERE lower(timezone) IN ('localtime', 'factory', 'posixrules') "
+            "OR timezone LIKE 'posix/%' OR timezone LIKE 'right/%'"
+        )
+
+
+@migration
+async def inbox(tx: aiosqlite.Connection) -> None:
+    """Updates fetched from Telegram, stored before they are confirmed there and marked done
+    once handled: a crash or a stop at any instant leaves the rest to resume at start-up."""
+    await tx.execute(
+        """
+        CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            payload TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    await tx.execute("CREATE INDEX inbox_waiting ON inbox(done, update_id)")
+
+
+@migration
+async def answers_by_message(tx: aiosqlite.Connection) -> None:
+    """The learner's message an attempt grades, and the message that last moved an
+    interview: the same message handled again (after a crash) shows its grade again
+    instead of counting twice."""
+    await tx.execute("ALTER TABLE attempts ADD COLUMN message_id INTEGER")
+    await tx.execute(
+        "CREATE UNIQUE INDEX attempts_by_message ON attempts(chat_id, user_id, message_id) "
+        "WHERE message_id IS NOT NULL"
+    )
+    await tx.execute("ALTER TABLE interviews ADD COLUMN moved_by INTEGER")

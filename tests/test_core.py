@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.conversation.reply import Reply, telegram_length
 from bot.core.daily import question_of_the_day
-from bot.core.lookup import find_timezone, find_topic
+from bot.core.lookup import find_timezone, find_topic, utc_offset_of
 from bot.core.selection import Seen, choose_question
 from content import Difficulty, KeyPoint, Question, Section, Topic, load_bank
 
@@ -83,6 +83,16 @@ def test_utc_offsets_keep_their_sign():
     assert find_timezone("UTC-5").match == "Etc/GMT+5"
     assert find_timezone("+2").match == "Etc/GMT-2"
     assert find_timezone("UTC+25").match is None
+
+
+def test_time_zones_are_places_never_files():
+    for query in ("/etc/localtime", "localtime", "Factory", "posixrules", "right/UTC"):
+        assert find_timezone(query).match is None, query
+        assert not {"localtime", "Factory", "posixrules"} & set(find_timezone(query).suggestions)
+    assert find_timezone("../Europe/Berlin").match is None
+    assert find_timezone("/usr/share/zoneinfo/Europe/Berlin").match is None
+    assert utc_offset_of("Etc/GMT-3") == "UTC+3" and utc_offset_of("Etc/GMT+11") == "UTC-11"
+    assert utc_offset_of("Etc/GMT") is None and utc_offset_of("Europe/Berlin") is None
 
 
 def test_long_replies_split_at_line_ends_under_the_limit():

@@ -92,7 +92,7 @@ async def test_the_report_ranks_questions_and_names_the_uncredited_points(db):
     assert len(open_answers) == 3, "a heading, then each open disputed answer"
     assert entry.startswith("1. gil: 2 dispute(s). What is the GIL")
     assert "(2×)" in entry
-    assert f"Latest disputed answer: “{WEAK_GIL}”" in entry
+    assert f"Latest disputed answer: “\u2068{WEAK_GIL}\u2069”" in entry
 
 
 async def test_forgetting_a_learner_deletes_their_disputes(db):

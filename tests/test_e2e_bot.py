@@ -158,7 +158,7 @@ async def test_group_members_answer_by_replying_and_are_graded_separately(fake, 
     assert "Reply to this message" in question.plain_text
     [ada] = await say(fake, ADA, GIL_ANSWER, chat_id=group, reply_to_message_id=question.message_id)
     [bob] = await say(fake, BOB, "no idea", chat_id=group, reply_to_message_id=question.message_id)
-    assert ada.plain_text.startswith("Ada") and "Strong answer" in ada.plain_text
+    assert ada.plain_text.startswith("\u2068Ada\u2069\n") and "Strong answer" in ada.plain_text
     assert "did not grade" in bob.plain_text
     [bob_streak] = await say(fake, BOB, "/streak")
     assert "Current streak: 0" in bob_streak.plain_text

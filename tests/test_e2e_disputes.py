@@ -126,8 +126,8 @@ async def test_dispute_restart_uphold_regrades_and_tells_the_learner(fake, datab
     async with running_bot(fake, database_url, clock, admin_ids=admins):
         report = await say(fake, ADMIN, "/disputes")
         text = "\n".join(m.plain_text for m in report)
-        assert f"#{ada_attempt} gil, {ada_score}/100, by Ada (user {ADA})" in text
-        assert f"#{bob_attempt} {question.id}, {bob_score}/100, by Bob" in text
+        assert f"#{ada_attempt} gil, {ada_score}/100, by \u2068Ada\u2069 (user {ADA})" in text
+        assert f"#{bob_attempt} {question.id}, {bob_score}/100, by \u2068Bob\u2069" in text
         assert "Said to miss:" in text and "❌ " in text
         assert f"Uphold #{ada_attempt}" in report[-1].button_texts
         [refused] = await say(fake, ADA, f"/uphold {ada_attempt}")

@@ -129,7 +129,7 @@ async def test_disputes_lists_the_most_disputed_for_admins_and_refuses_others(fa
     listed = [line[2:].removesuffix(" (2×)") for line in text.splitlines() if line[:2] == "• "]
     others = {point.text for point in question.key_points[1:]}
     assert listed and set(listed) <= others, "the points the disputed answers missed"
-    assert f"Latest disputed answer: “{partial}”" in text
+    assert f"Latest disputed answer: “\u2068{partial}\u2069”" in text
     menu = {command["command"] for command in fake.commands()}
     assert "top" in menu and "disputes" not in menu
 
@@ -179,7 +179,8 @@ async def test_top_ranks_todays_question_of_the_day_in_the_group(fake, bot, cloc
     assert lines[0] == "Leaderboard, Monday 04 May"
     assert lines[1].startswith("Question of the day: ")
     ranked = lines[3:]
-    assert [line.split(":")[0] for line in ranked] == ["🥇 Ada", "🥈 Cy <3 & co", "🥉 Bob"]
-    assert "<b>Cy &lt;3 &amp; co</b>" in top.text
+    names = [line.split(":")[0] for line in ranked]
+    assert names == ["🥇 \u2068Ada\u2069", "🥈 \u2068Cy <3 & co\u2069", "🥉 \u2068Bob\u2069"]
+    assert "<b>\u2068Cy &lt;3 &amp; co\u2069</b>" in top.text
     [private] = await say(fake, ADA, "/top")
     assert "group leaderboard" in private.plain_text

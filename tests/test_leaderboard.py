@@ -1,5 +1,5 @@
-"""The group leaderboard from fixed answers: best score per member on the group's local day,
-ranked by score, then by who got it first."""
+"""The group leaderboard from fixed answers: each member's first answer on the group's local
+day, ranked by score, then by who got it first."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,19 +13,21 @@ def at(minutes: int) -> datetime:
     return NOON + timedelta(minutes=minutes)
 
 
-def test_best_score_per_member_then_earliest_among_equals():
+def test_first_answer_per_member_then_earliest_among_equals():
     scores = [
         Score(1, "Ada", 60, at(0)),
-        Score(1, "Ada", 90, at(30)),
-        Score(1, "Ada", 90, at(40)),  # the same best later: Ada keeps 12:30
+        Score(1, "Ada", 100, at(30)),  # a later, better answer (the model answer pasted)
         Score(2, "Bob", 90, at(10)),
-        Score(3, "Cy", 75, at(5)),
+        Score(3, "Cy", 90, at(5)),
+        Score(4, "Dee", 40, at(20)),
+        Score(4, "Dee", 95, at(20)),  # the same instant: the first given counts
     ]
     ranking = leaderboard(scores, DAY, "UTC")
     assert [(s.name, s.score, s.answered_at) for s in ranking] == [
+        ("Cy", 90, at(5)),
         ("Bob", 90, at(10)),
-        ("Ada", 90, at(30)),
-        ("Cy", 75, at(5)),
+        ("Ada", 60, at(0)),
+        ("Dee", 40, at(20)),
     ]
 
 

@@ -17,6 +17,14 @@ RECORDED = [
     "005_interviews",
     "006_streak_freezes",
     "007_disputes",
+    "008_attempt_points",
+    "009_dispute_outcomes",
+    "010_notices",
+    "011_nudge_settings",
+    "012_one_graded_answer_per_prompt",
+    "013_time_zones_that_are_places",
+    "014_inbox",
+    "015_answers_by_message",
 ]
 
 

@@ -11,11 +11,12 @@ from storage.db import migrate
 from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
 from storage.migrations import MIGRATIONS
 from storage.pending import (
+    Asked,
     add_hint,
     clear_pending,
     get_pending,
     question_of_message,
-    remember_question_message,
+    remember_question_messages,
     set_pending,
 )
 from storage.streaks import get_streak
@@ -79,9 +80,10 @@ async def test_pending_question_hints_and_clear(db):
 
 
 async def test_group_question_messages_are_remembered(db):
-    await remember_question_message(db, -100, 55, "gil", NOW)
-    assert await question_of_message(db, -100, 55) == "gil"
-    assert await question_of_message(db, -100, 56) is None
+    await remember_question_messages(db, -100, [55, 56], "gil", NOW)
+    assert await question_of_message(db, -100, 55) == Asked("gil", 55)
+    assert await question_of_message(db, -100, 56) == Asked("gil", 55)
+    assert await question_of_message(db, -100, 57) is None
 
 
 async def test_forget_deletes_every_row_about_the_learner(db):

@@ -13,8 +13,8 @@ from bot.conversation.nudges import Nudges
 from bot.conversation.phrases import did_you_mean
 from bot.conversation.reply import Reply
 from bot.conversation.streaks import Streaks
-from bot.core.lookup import find_timezone
-from bot.render.markup import Markup
+from bot.core.lookup import find_timezone, utc_offset_of
+from bot.render.markup import Markup, isolated
 from content import Bank
 from storage import Database
 from storage.learners import ensure_learner, forget_learner, get_timezone, set_timezone
@@ -56,14 +56,20 @@ class Account:
         found = find_timezone(query)
         if found.match is None:
             offer = f" {did_you_mean(found.suggestions)}" if found.suggestions else ""
-            text = f"I don't know the time zone “{query.strip()[:50]}”.{offer}"
+            text = f"I don't know the time zone “{isolated(query.strip()[:50])}”.{offer}"
             return Reply.of(self.m.escape(text + " Use a name like Europe/Berlin."))
         await set_timezone(self.db, who.user_id, found.match)
         await self.daily.timezone_changed(who.user_id, found.match, now)
         await self.streaks.timezone_changed(who.user_id, found.match)
         await self.nudges.timezone_changed(who.user_id)
-        local = now.astimezone(ZoneInfo(found.match))
-        text = f"Time zone set to {found.match} (your time now: {local:%H:%M})."
+        zone = found.match
+        local = now.astimezone(ZoneInfo(zone))
+        offset = utc_offset_of(zone)
+        named = f"{offset} ({zone})" if offset else zone
+        text = f"Time zone set to {named} (your time now: {local:%H:%M})."
+        typed = query.strip()
+        if not offset and typed.casefold() != zone.casefold():
+            text = f"I read “{isolated(typed[:50])}” as {zone}. {text}"
         return Reply.of(self.m.escape(text))
 
     def forget_confirm(self, who: Learner) -> Reply:

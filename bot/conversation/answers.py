@@ -36,15 +36,16 @@ async def answer_records(
     hints: int,
     now: datetime,
     points: tuple[PointGrade, ...] = (),
+    message_id: int | None = None,
 ) -> AnswerRecords:
     """The rows an answer scoring `score` at `now` writes, with its key points' verdicts
-    (the caller writes them together)."""
+    (the caller writes them together); `message_id` is the learner's message, when known."""
     timezone = await get_timezone(db, user_id)
     day = local_day(now, timezone)
     streak = extend(await get_streak(db, user_id), day)
     card = review(await get_card(db, user_id, question_id), question_id, score, now)
     return AnswerRecords(
-        Attempt(user_id, chat_id, question_id, text, score, hints, now, day, points),
+        Attempt(user_id, chat_id, question_id, text, score, hints, now, day, points, message_id),
         streak,
         card,
     )

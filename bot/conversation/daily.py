@@ -22,12 +22,12 @@ from bot.core.daily import (
     question_of_the_day,
 )
 from bot.core.streaks import local_day
-from bot.render.markup import Markup
+from bot.render.markup import Markup, isolated
 from bot.render.questions import question_text
 from content import Bank, Question
 from storage import Database
 from storage.learners import ensure_learner, get_timezone
-from storage.pending import remember_question_message, set_pending
+from storage.pending import remember_question_messages, set_pending
 from storage.subscriptions import (
     Subscription,
     get_subscription,
@@ -88,7 +88,8 @@ class DailyQuestions:
             return Reply.of(self.m.escape(text))
         send_at = parse_clock(word) if word != "on" else None
         if word != "on" and send_at is None:
-            return Reply.of(self.m.escape(f"I could not read “{args.strip()[:20]}”.\n{USAGE}"))
+            shown = isolated(args.strip()[:20])
+            return Reply.of(self.m.escape(f"I could not read “{shown}”.\n{USAGE}"))
         if send_at is None:
             send_at = current.send_at if current and current.active else DEFAULT_SEND_AT
         await ensure_learner(self.db, who.user_id, who.name, now)
@@ -152,7 +153,6 @@ class DailyQuestions:
         """Replies to the sent messages answer the question; in a private chat plain messages
         do too: the newest question shown is the one being answered."""
         chat, user = due.subscription.chat_id, due.subscription.user_id
-        for message_id in message_ids:
-            await remember_question_message(self.db, chat, message_id, due.question.id, now)
-        if not due.subscription.is_group:
-            await set_pending(self.db, chat, user, due.question.id, now)
+        await remember_question_messages(self.db, chat, message_ids, due.question.id, now)
+        if not due.subscription.is_group and message_ids:
+            await set_pending(self.db, chat, user, due.question.id, now, message_ids[0])

@@ -14,7 +14,7 @@ from bot.conversation.reply import Reply
 from bot.core.phrasings import candidates
 from bot.core.review import replay
 from bot.grader import Coverage, Grader
-from bot.render.markup import Markup, excerpt
+from bot.render.markup import Markup, excerpt, isolated
 from bot.render.phrasings import candidates_toml
 from content import Bank
 from storage import Database
@@ -115,7 +115,7 @@ class Disputes:
         """One disputed answer beside the key points it was not credited for."""
         question = self.bank.get(disputed.question_id)
         title = excerpt(question.prompt, 90) if question else "(no longer in the bank)"
-        who = disputed.name or "a learner"
+        who = isolated(disputed.name) if disputed.name else "a learner"
         lines = [
             f"{self.m.bold(f'#{disputed.attempt_id}')} "
             + self.m.escape(
@@ -123,7 +123,7 @@ class Disputes:
                 f"(user {disputed.user_id}) on {disputed.answered_at:%d %b %Y}: {title}"
             ),
             f"{self.m.italic('Answer:')} "
-            + self.m.escape(f"“{excerpt(disputed.answer, ANSWER_EXCERPT)}”"),
+            + self.m.escape(f"“{isolated(excerpt(disputed.answer, ANSWER_EXCERPT))}”"),
         ]
         if disputed.points:
             lines.append(self.m.italic("Said to miss:"))
@@ -177,9 +177,10 @@ class Disputes:
         done = await uphold_dispute(self.db, disputed, operator_id, new_score, card, notice, now)
         if not done:
             return f"Dispute #{attempt_id} was upheld already.", False
+        learner = isolated(disputed.name) if disputed.name else "the learner"
         return (
             f"Upheld #{attempt_id}: {disputed.score}/100 -> {new_score}/100; the review card "
-            f"is rescheduled and {disputed.name or 'the learner'} will be told in private.",
+            f"is rescheduled and {learner} will be told in private.",
             True,
         )
 
@@ -236,5 +237,6 @@ class Disputes:
         else:
             lines.append(self.m.escape("Every key point was credited in the disputed answers."))
         sample = excerpt(disputed.sample_answer, EXCERPT)
-        lines.append(f"{self.m.italic('Latest disputed answer:')} {self.m.escape(f'“{sample}”')}")
+        quoted = self.m.escape(f"“{isolated(sample)}”")
+        lines.append(f"{self.m.italic('Latest disputed answer:')} {quoted}")
         return "\n".join(lines)

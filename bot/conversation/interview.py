@@ -14,7 +14,13 @@ from datetime import datetime
 from bot.conversation.actions import dispute_button
 from bot.conversation.answers import answer_records, point_grades
 from bot.conversation.learner import Learner
-from bot.conversation.phrases import did_you_mean, not_graded, unknown_topic
+from bot.conversation.phrases import (
+    ALREADY_GRADED,
+    came_before,
+    did_you_mean,
+    not_graded,
+    unknown_topic,
+)
 from bot.conversation.reply import Reply
 from bot.conversation.review import Reviews
 from bot.core.interview import (
@@ -31,7 +37,7 @@ from bot.core.interview import (
 )
 from bot.grader import Grader, NoAnswer
 from bot.grader.thresholds import PARTIAL_FROM, STRONG_FROM
-from bot.render.markup import Markup
+from bot.render.markup import Markup, isolated
 from bot.render.questions import question_text
 from content import Bank, Difficulty, Question, Topic
 from storage import Database
@@ -41,6 +47,7 @@ from storage.interviews import (
     Stage,
     Step,
     get_interview,
+    interview_prompt_sent,
     move_interview,
     running_interview,
     save_answer,
@@ -76,7 +83,11 @@ class Interviews:
             return Reply.of(self.m.escape(GROUPS))
         running = await running_interview(self.db, who.chat_id, who.user_id)
         if running:
-            return Reply.of(self.m.escape(self._reminder(running)), self._current(running))
+            return Reply.of(
+                self.m.escape(self._reminder(running)),
+                self._current(running),
+                asks=self._asking(running),
+            )
         request = read_request(args, self.bank.topics)
         if isinstance(request, Problem):
             return Reply.of(self.m.escape(self._problem(request)))
@@ -98,23 +109,55 @@ class Interviews:
             now,
         )
         intro = self._intro(len(questions), request.count, request.difficulty, request.topic)
-        return Reply.of(intro, self._question(questions[0], 0, len(questions)))
+        return Reply.of(
+            intro, self._question(questions[0], 0, len(questions)), asks=questions[0].id
+        )
 
-    async def answer(self, who: Learner, text: str, now: datetime) -> Reply | None:
-        """The learner's message while an interview runs; None when none is running."""
+    async def question_sent(self, who: Learner, message_ids: list[int]) -> bool:
+        """A reply asking the running interview's current stage went out as these messages;
+        False when no interview runs."""
+        interview = None if who.group else await running_interview(self.db, *_key(who))
+        if interview is None:
+            return False
+        await interview_prompt_sent(self.db, interview.id, message_ids[0])
+        return True
+
+    async def answer(
+        self, who: Learner, text: str, now: datetime, message_id: int | None = None
+    ) -> Reply | None:
+        """The learner's message while an interview runs; None when none is running. A
+        message sent before the current question or follow-up was asked (the same answer
+        sent twice, say) does not answer it; one that already moved it (handled again after
+        a crash) shows where the interview is."""
         interview = None if who.group else await running_interview(self.db, *_key(who))
         if interview is None:
             return None
+        moved_by = interview.moved_by
+        if message_id is not None and moved_by is not None and message_id <= moved_by:
+            return Reply.of(
+                self.m.escape("Noted."), self._current(interview), asks=self._asking(interview)
+            )
+        asked_in = interview.prompt_message_id
+        if message_id is not None and asked_in is not None and message_id < asked_in:
+            where = (
+                "the follow-up"
+                if interview.stage is Stage.FOLLOW_UP
+                else f"question {interview.position + 1}"
+            )
+            note = f"{ALREADY_GRADED} {came_before(where)} Answer it above, or /skip."
+            return Reply.of(self.m.escape(note))
         question = self._asked(interview)
         if interview.stage is Stage.FOLLOW_UP:
             step = _next(interview)
-            await save_follow_up(self.db, interview, text, step, now)
+            await save_follow_up(self.db, interview, text, step, now, message_id)
             return await self._go_on(interview, step, "Thanks, noted.")
         if question is None:
-            return await self._pass(interview, "That question has left the bank: skipped.", now)
+            note = "That question has left the bank: skipped."
+            return await self._pass(interview, note, now, message_id)
         grade = self.grader.grade(question, text)
         if grade.no_answer is NoAnswer.UNKNOWN:
-            return await self._pass(interview, "No problem: that one counts as passed.", now)
+            note = "No problem: that one counts as passed."
+            return await self._pass(interview, note, now, message_id)
         if grade.no_answer:
             advice = (
                 f"{not_graded(grade.no_answer)} Answer in your own words, or /skip to pass "
@@ -131,6 +174,7 @@ class Interviews:
             0,
             now,
             point_grades(grade),
+            message_id,
         )
         follow_up = bool(grade.missed and question.follow_up)
         step = Step(interview.position, Stage.FOLLOW_UP) if follow_up else _next(interview)
@@ -140,7 +184,12 @@ class Interviews:
         noted = f"Noted: {grade.score}/100."
         dispute = (dispute_button(attempt_id, f"I think I was right ({grade.score}/100)"),)
         if follow_up:
-            return Reply.of(self.m.escape(noted), self._follow_up(question), buttons=[dispute])
+            return Reply.of(
+                self.m.escape(noted),
+                self._follow_up(question),
+                buttons=[dispute],
+                asks=question.id,
+            )
         going_on = await self._go_on(interview, step, noted)
         return replace(going_on, buttons=(*going_on.buttons, dispute))
 
@@ -183,9 +232,11 @@ class Interviews:
 
     # --- steps
 
-    async def _pass(self, interview: Interview, note: str, now: datetime) -> Reply:
+    async def _pass(
+        self, interview: Interview, note: str, now: datetime, message_id: int | None = None
+    ) -> Reply:
         step = _next(interview)
-        await save_pass(self.db, interview, step, now)
+        await save_pass(self.db, interview, step, now, message_id)
         return await self._go_on(interview, step, note)
 
     async def _go_on(self, interview: Interview, step: Step, note: str) -> Reply:
@@ -196,7 +247,7 @@ class Interviews:
                 self.m.escape(f"{note} That was the last question."), self._report(finished)
             )
         moved = replace(interview, position=step.position, stage=step.stage)
-        return Reply.of(self.m.escape(note), self._current(moved))
+        return Reply.of(self.m.escape(note), self._current(moved), asks=self._asking(moved))
 
     # --- text
 
@@ -235,6 +286,11 @@ class Interviews:
             return self._follow_up(question)
         return self._question(question, interview.position, len(interview.questions))
 
+    def _asking(self, interview: Interview) -> str | None:
+        """The id of the question the current stage asks (None if it left the bank)."""
+        question = self._asked(interview)
+        return question.id if question else None
+
     def _asked(self, interview: Interview) -> Question | None:
         return self.bank.get(interview.questions[interview.position].question_id)
 
@@ -248,7 +304,7 @@ class Interviews:
         )
 
     def _problem(self, problem: Problem) -> str:
-        given = problem.given[:50]
+        given = isolated(problem.given[:50])
         if problem.trouble is Trouble.UNKNOWN_TOPIC:
             offer = (
                 did_you_mean(t.name for t in problem.suggestions)

@@ -1,4 +1,4 @@
-"""`/top` in a group: today's best scores on today's question of the day, among the members
+"""`/top` in a group: today's first scores on today's question of the day, among the members
 who answered it in that group."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from bot.conversation.daily import DailyQuestions
 from bot.conversation.reply import Reply
 from bot.core.leaderboard import leaderboard
 from bot.core.streaks import local_day
-from bot.render.markup import Markup, excerpt
+from bot.render.markup import Markup, excerpt, isolated
 from storage import Database
 from storage.attempts import answers_in_chat
 
@@ -29,8 +29,8 @@ class Leaderboard:
         self.m = markup
 
     async def show(self, user_id: int, chat_id: int, group: bool, now: datetime) -> Reply:
-        """Today's ranking by best score, then by who got it first. Today is the group's day
-        in the time zone of its daily question, else in the asker's time zone."""
+        """Today's ranking by each member's first score, then by who got it first. Today is
+        the group's day in the time zone of its daily question, else in the asker's."""
         if not group:
             return Reply.of(self.m.escape(GROUPS_ONLY))
         timezone = await self.daily.chat_zone(user_id, chat_id, group)
@@ -46,7 +46,7 @@ class Leaderboard:
             return Reply.of(heading, self.m.escape(text), buttons=[[DAILY]])
         lines = [
             f"{MEDALS[rank] if rank < len(MEDALS) else f'{rank + 1}.'} "
-            f"{self.m.bold(score.name or 'Someone')}: {score.score}/100"
+            f"{self.m.bold(isolated(score.name) if score.name else 'Someone')}: {score.score}/100"
             for rank, score in enumerate(ranking[:SHOWN])
         ]
         if len(ranking) > SHOWN:

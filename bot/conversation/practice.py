@@ -10,28 +10,43 @@ from bot.conversation.answers import answer_records, point_grades
 from bot.conversation.daily import DailyQuestions, heading
 from bot.conversation.interview import Interviews
 from bot.conversation.learner import Learner
-from bot.conversation.phrases import ANSWER_BY_REPLY, did_you_mean, not_graded, unknown_topic
+from bot.conversation.phrases import (
+    ALREADY_GRADED,
+    ANSWER_BY_REPLY,
+    came_before,
+    did_you_mean,
+    not_graded,
+    unknown_topic,
+)
 from bot.conversation.reply import Button, Reply
 from bot.conversation.review import Reviews
 from bot.core.lookup import find_topic
 from bot.core.progress import tally
 from bot.core.selection import choose_question
 from bot.core.streaks import local_day
-from bot.grader import Grader
-from bot.render.markup import Markup
+from bot.grader import Grade, Grader
+from bot.render.markup import Markup, isolated
 from bot.render.questions import grade_parts, model_answer, question_text
 from content import Bank, Question
 from storage import Database
-from storage.attempts import record_attempt, scores_by_question
+from storage.attempts import (
+    AlreadyGraded,
+    Attempt,
+    attempt_of_message,
+    record_attempt,
+    scores_by_question,
+)
 from storage.learners import ensure_learner
 from storage.pending import (
     Pending,
     add_hint,
     clear_pending,
     get_pending,
+    pending_sent,
     question_of_message,
-    remember_question_message,
+    remember_question_messages,
     set_pending,
+    was_graded,
 )
 
 TOPIC_KEYBOARD_WIDTH = 2
@@ -100,10 +115,12 @@ class Practice:
         self, who: Learner, message_ids: list[int], question_id: str, now: datetime
     ) -> None:
         """In groups, remember which question the sent messages ask: replies to them are
-        the answers (privacy mode delivers nothing else)."""
+        the answers (privacy mode delivers nothing else). In private chats the pending
+        question learns its first message: only later messages answer it."""
         if who.group:
-            for message_id in message_ids:
-                await remember_question_message(self.db, who.chat_id, message_id, question_id, now)
+            await remember_question_messages(self.db, who.chat_id, message_ids, question_id, now)
+        else:
+            await pending_sent(self.db, who.chat_id, who.user_id, question_id, message_ids[0])
 
     async def topic(self, who: Learner, query: str, now: datetime) -> Reply:
         """`/topic NAME`: a question from the topic that NAME means, or suggestions."""
@@ -141,24 +158,28 @@ class Practice:
         return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
     async def answer(
-        self, who: Learner, text: str, now: datetime, reply_to: int | None = None
+        self,
+        who: Learner,
+        text: str,
+        now: datetime,
+        reply_to: int | None = None,
+        message_id: int | None = None,
     ) -> Reply | None:
         """Grade an answer: to the question message it replies to, else (in private chats) to
-        the pending question. In groups anything but a reply to a question returns None."""
-        hints = 0
-        question_id = (
-            await question_of_message(self.db, who.chat_id, reply_to) if reply_to else None
-        )
-        if question_id is None and who.group:
-            return None
-        if question_id is None:
-            pending = await get_pending(self.db, who.chat_id, who.user_id)
-            if pending is None:
-                return Reply.of(
-                    self.m.escape("No question is waiting for an answer. Want one?"),
-                    buttons=[[QUIZ, TOPICS]],
-                )
-            question_id, hints = pending.question_id, pending.hints
+        the pending question. In groups anything but a reply to a question returns None. Each
+        asking of a question takes one graded answer per learner; a message sent before the
+        pending question was asked does not answer it. A message graded before (handled again
+        after a crash) shows the same grade again."""
+        if message_id is not None:
+            graded = await attempt_of_message(self.db, who.chat_id, who.user_id, message_id)
+            if graded is not None:
+                return self._regraded(who, *graded)
+        found = await self._answering(who, reply_to, message_id)
+        if found is None or isinstance(found, Reply):
+            return found
+        question_id, hints, prompt_id = found
+        if prompt_id is not None and await was_graded(self.db, who.chat_id, who.user_id, prompt_id):
+            return self._already_graded()
         question = self.bank.get(question_id)
         if question is None:
             return await self._left_the_bank(who)
@@ -180,13 +201,58 @@ class Practice:
             hints,
             now,
             point_grades(grade),
+            message_id,
         )
-        attempt_id = await record_attempt(self.db, records.attempt, records.streak, records.card)
+        try:
+            attempt_id = await record_attempt(
+                self.db, records.attempt, records.streak, records.card, prompt_id
+            )
+        except AlreadyGraded:
+            return self._already_graded()
+        return self._graded(who, question, grade, hints, attempt_id)
+
+    def _regraded(self, who: Learner, attempt_id: int, attempt: Attempt) -> Reply:
+        """The reply an attempt got, made again (grading is a pure function of the text)."""
+        question = self.bank.get(attempt.question_id)
+        if question is None:
+            return self._already_graded()
+        grade = self.grader.grade(question, attempt.answer)
+        return self._graded(who, question, grade, attempt.hints, attempt_id)
+
+    def _graded(
+        self, who: Learner, question: Question, grade: Grade, hints: int, attempt_id: int
+    ) -> Reply:
         summary, model = grade_parts(grade, question, self.m, hints)
         if who.name and who.group:
-            summary = f"{self.m.bold(who.name)}\n{summary}"
+            summary = f"{self.m.bold(isolated(who.name))}\n{summary}"
         same = topic_button("Same topic", question.topics[0])
         return Reply.of(summary, model, buttons=[[NEXT, same], [dispute_button(attempt_id)]])
+
+    async def _answering(
+        self, who: Learner, reply_to: int | None, message_id: int | None
+    ) -> tuple[str, int, int | None] | Reply | None:
+        """What a message answers: (question id, hints taken, prompt id if known), or the
+        reply that says why it answers nothing (None in groups: not addressed to the bot)."""
+        asked = await question_of_message(self.db, who.chat_id, reply_to) if reply_to else None
+        if asked is None and who.group:
+            return None
+        pending = None if who.group else await get_pending(self.db, who.chat_id, who.user_id)
+        if asked is not None:
+            same = pending is not None and pending.prompt_id == asked.prompt_id
+            return asked.question_id, pending.hints if same else 0, asked.prompt_id
+        if pending is None:
+            return Reply.of(
+                self.m.escape("No question is waiting for an answer. Want one?"),
+                buttons=[[QUIZ, TOPICS]],
+            )
+        asked_in = pending.prompt_id
+        if message_id is not None and asked_in is not None and message_id < asked_in:
+            text = f"{came_before('the question above')} Write your answer now."
+            return Reply.of(self.m.escape(text))
+        return pending.question_id, pending.hints, pending.prompt_id
+
+    def _already_graded(self) -> Reply:
+        return Reply.of(self.m.escape(f"{ALREADY_GRADED} /quiz asks a new question."))
 
     async def hint(self, who: Learner) -> Reply:
         found = await self._pending_question(who)

@@ -55,15 +55,21 @@ class Tutor:
         self.share = Share(bank, markup)
 
     async def answer(
-        self, who: Learner, text: str, now: datetime, reply_to: int | None = None
+        self,
+        who: Learner,
+        text: str,
+        now: datetime,
+        reply_to: int | None = None,
+        message_id: int | None = None,
     ) -> Reply | None:
         """A message that is not a command. While a mock interview runs in a private chat it
         answers the interview; otherwise it answers the question it replies to or, in a
         private chat, the pending one. In groups anything but a reply to a question returns
-        None."""
-        return await self.interviews.answer(who, text, now) or await self.practice.answer(
-            who, text, now, reply_to
-        )
+        None. `message_id` is the message's id in its chat (ids grow with time there): a
+        message older than the prompt it would answer does not answer it."""
+        return await self.interviews.answer(
+            who, text, now, message_id
+        ) or await self.practice.answer(who, text, now, reply_to, message_id)
 
     async def start(self, who: Learner, args: str, now: datetime) -> Reply:
         """`/start`, or `/start q_<id>` from a shared question's button: that question."""
@@ -86,7 +92,10 @@ class Tutor:
     async def question_sent(
         self, who: Learner, message_ids: list[int], question_id: str, now: datetime
     ) -> None:
-        """The adapter sent a reply that asks `question_id` as these messages."""
+        """The adapter sent a reply that asks `question_id` as these messages (ids in the
+        chat, oldest first)."""
+        if not message_ids or await self.interviews.question_sent(who, message_ids):
+            return
         await self.practice.question_sent(who, message_ids, question_id, now)
 
     async def press(self, who: Learner, data: str, now: datetime) -> Reply:

@@ -1,4 +1,6 @@
-"""A group's daily leaderboard: each member's best score today, best first, then earliest."""
+"""A group's daily leaderboard: each member's first graded answer today, best first, then
+earliest. Only the first counts: later answers could copy the model answer the bot showed
+the group after grading the first."""
 
 from __future__ import annotations
 
@@ -20,21 +22,18 @@ class Score:
 
 
 def leaderboard(scores: Iterable[Score], day: date, timezone: str) -> list[Score]:
-    """Each member's best answer on local `day` in `timezone` (the earliest of equal scores),
-    ranked by score, then by who got it first."""
-    best: dict[int, Score] = {}
+    """Each member's first answer on local `day` in `timezone` (`scores` oldest first; of
+    answers at the same instant the first given), ranked by score, then by who answered
+    first."""
+    first: dict[int, Score] = {}
     for score in scores:
         if local_day(score.answered_at, timezone) != day:
             continue
-        held = best.get(score.user_id)
-        if held is None or _ranks_above(score, held):
-            best[score.user_id] = score
-    return sorted(best.values(), key=_order)
+        held = first.get(score.user_id)
+        if held is None or score.answered_at < held.answered_at:
+            first[score.user_id] = score
+    return sorted(first.values(), key=_order)
 
 
 def _order(score: Score) -> tuple[int, datetime, int]:
     return -score.score, score.answered_at, score.user_id
-
-
-def _ranks_above(score: Score, other: Score) -> bool:
-    return _order(score) < _order(other)

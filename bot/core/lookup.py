@@ -37,23 +37,45 @@ def find_topic(topics: Sequence[Topic], query: str) -> Found[Topic]:
 
 
 UTC_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?00)?$")
+# What a zone name, a city or an offset is written with; a file path is refused before any
+# lookup (zoneinfo would open it: "/etc/localtime" is the server's own zone).
+ZONE_QUERY = re.compile(r"[\w +\-/:.']+")
+PATH_LIKE = re.compile(r"^[/.~]|\.\.|//")
+# Names the zone database lists that are no place: the server's own zone, tzdata's
+# placeholder for "unknown" and the template for POSIX rules; and its alternative trees.
+NOT_PLACES = frozenset({"localtime", "factory", "posixrules"})
+OTHER_TREES = ("posix/", "right/")
 
 
 def find_timezone(query: str) -> Found[str]:
     """The IANA zone meant by `query`: exact (any case), a fuzzy city or full name, or a
-    whole-hour offset such as `UTC+3` (as the fixed zone Etc/GMT-3: POSIX flips the sign)."""
-    offset = UTC_OFFSET.match(query.strip().casefold())
+    whole-hour offset such as `UTC+3` (as the fixed zone Etc/GMT-3: POSIX flips the sign).
+    Only zones of `available_timezones()` that are places are found; a path never is."""
+    text = query.strip()
+    if not ZONE_QUERY.fullmatch(text) or PATH_LIKE.search(text):
+        return Found(None)
+    offset = UTC_OFFSET.match(text.casefold())
     if offset:
         sign, hours = offset.groups()
         zone = f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}"
         return Found(zone if zone in _zone_names().values() else None)
-    return _find(_zone_names(), query.replace(" ", "_"))
+    return _find(_zone_names(), text.replace(" ", "_"))
+
+
+def utc_offset_of(zone: str) -> str | None:
+    """`UTC+3` for the fixed zone Etc/GMT-3 (POSIX signs are flipped), None for others."""
+    hours = zone.removeprefix("Etc/GMT")
+    if hours == zone or not hours:
+        return None
+    return f"UTC{'-' if hours[0] == '+' else '+'}{hours[1:]}"
 
 
 @cache
 def _zone_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for zone in sorted(available_timezones()):
+        if zone.casefold() in NOT_PLACES or zone.startswith(OTHER_TREES):
+            continue
         names[zone.casefold()] = zone
         if not zone.startswith("Etc/"):  # "GMT+3" would mean UTC-3 there; offsets are parsed
             names.setdefault(zone.rsplit("/", 1)[-1].casefold(), zone)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
+
+# Bidi formatting characters: marks, embeddings, overrides and isolates (Unicode UAX #9).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,13 @@ class Markup:
 
 HTML = Markup(html=True)
 PLAIN = Markup(html=False)
+
+
+def isolated(text: str) -> str:
+    """Text a user chose (a name, a title, an echoed argument) made safe to show inside the
+    bot's own sentences: its bidi controls dropped and the rest wrapped in an isolate, so
+    right-to-left letters or an override in it cannot reorder the text around it."""
+    return f"{FIRST_STRONG_ISOLATE}{BIDI_CONTROLS.sub('', text)}{POP_DIRECTIONAL_ISOLATE}"
 
 
 def excerpt(text: str, limit: int) -> str:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import signal
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from telegram import Bot, BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 
 from bot.config import Settings
 from bot.conversation.commands import LISTED
@@ -18,9 +20,12 @@ from bot.conversation.tutor import Tutor
 from bot.render.markup import HTML
 from bot.runtime import Engine, open_engine, running_engine, utc_now
 from bot.telegram.handlers import Handlers
+from bot.telegram.inbox import POLL_TIMEOUT, Inbox, InboxPoller
 from bot.telegram.notices import NoticePush, NoticeReport
+from bot.telegram.pacing import ChatRateLimiter
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
+from bot.telegram.webhook import InboxWebhook
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -30,7 +35,6 @@ CONCURRENT_UPDATES = 64
 # pool bookkeeping costs O(connections^2) per request (15-20% of the event loop at 100 busy
 # chats in bench/bot_load.py); 16 is ample for one host: requests beyond it wait their turn.
 CONNECTION_POOL_SIZE = 16
-RATE_LIMIT_RETRIES = 3
 PUSH_JOB = "daily-push"
 NOTICES_JOB = "notices-push"
 PUSH_EVERY_SECONDS = 20
@@ -84,6 +88,12 @@ class Services:
         questions = len(tutor.bank.questions)
         log.info("serving %d questions as @%s", questions, application.bot.username)
 
+    def inbox(self, application: Application) -> Inbox:
+        """The updates received and not yet handled; the engine must be open."""
+        if self.engine is None:
+            raise RuntimeError("the engine opens in post_init; the application is not running")
+        return Inbox(application, self.engine.db, self.clock)
+
     async def close(self, application: Application) -> None:
         """`post_shutdown`: close the engine's database."""
         self.handlers.tutor = None
@@ -124,6 +134,13 @@ async def push_once(settings: Settings) -> tuple[PushReport, NoticeReport]:
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Application:
+    return build(settings, clock)[0]
+
+
+def build(
+    settings: Settings, clock: Callable[[], datetime] = utc_now
+) -> tuple[Application, Services]:
+    """The application with its handlers, and the services its post_init opens."""
     handlers = Handlers(clock)
     services = Services(settings, handlers, clock)
     application = (
@@ -137,12 +154,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.max_messages_per_second,
-                max_retries=RATE_LIMIT_RETRIES,
-            )
-        )
+        .rate_limiter(ChatRateLimiter(settings.max_messages_per_second))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .connection_pool_size(CONNECTION_POOL_SIZE)
         .post_init(services.open)
@@ -150,20 +162,63 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .build()
     )
     handlers.register(application)
-    return application
+    return application, services
+
+
+async def serve(
+    application: Application,
+    services: Services,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None = None,
+    poll_timeout: float = POLL_TIMEOUT,
+) -> None:
+    """Serve as run_polling and run_webhook do (initialize, post_init, start; then stop,
+    shutdown, post_shutdown), through the inbox instead of PTB's updater, until `stop`: a
+    webhook when WEBHOOK_URL is set, long polling otherwise."""
+    settings = services.settings
+    await application.initialize()
+    try:
+        await application.post_init(application)
+        inbox = services.inbox(application)
+        front = (
+            InboxWebhook(
+                inbox,
+                settings.webhook_url,
+                urlsplit(settings.webhook_url).path.lstrip("/"),
+                settings.port,
+                webhook_secret(settings),
+            )
+            if settings.webhook_url
+            else InboxPoller(inbox, poll_timeout)
+        )
+        await application.start()
+        try:
+            if ready is not None:
+                ready.set()
+            await front.run(stop)
+        finally:
+            await application.stop()
+    finally:
+        await application.shutdown()
+        await application.post_shutdown(application)
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram sends with each webhook request (derived from the token)."""
+    return hashlib.sha256(settings.token.encode()).hexdigest()[:64]
+
+
+async def _serve_until_signalled(application: Application, services: Services) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await serve(application, services, stop)
+    log.info("stopped")
 
 
 def run(settings: Settings) -> None:
-    """Serve until stopped: a webhook when WEBHOOK_URL is set, long polling otherwise."""
-    application = build_application(settings)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=hashlib.sha256(settings.token.encode()).hexdigest()[:64],
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    """Serve until SIGINT or SIGTERM: a webhook when WEBHOOK_URL is set, long polling
+    otherwise."""
+    application, services = build(settings)
+    asyncio.run(_serve_until_signalled(application, services))

@@ -20,7 +20,7 @@ from telegram import (
     User,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -87,7 +87,9 @@ class Handlers:
         message = update.effective_message
         who = _learner(update.effective_user, message.chat)
         replied = message.reply_to_message.message_id if message.reply_to_message else None
-        reply = await self._tutor.answer(who, message.text, self.clock(), reply_to=replied)
+        reply = await self._tutor.answer(
+            who, message.text, self.clock(), reply_to=replied, message_id=message.message_id
+        )
         if reply is not None:
             await self._send(context, who, reply, message.message_id if who.group else None)
 
@@ -138,8 +140,8 @@ class Handlers:
         )
         log.error("handling update %s failed", shown, exc_info=context.error)
         chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            return
+        if chat is None or isinstance(context.error, RetryAfter):
+            return  # a 429 that outlasted the retries: an apology would only meet another
         try:
             await context.bot.send_message(chat.id, SORRY)
         except TelegramError as error:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import httpx
 from telegram import Bot
@@ -28,9 +27,9 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.conversation.daily import DailyQuestions, Due
+from bot.telegram.pacing import retry_seconds
 from storage import Database
 from storage.subscriptions import (
     DeliveryStatus,
@@ -209,7 +208,7 @@ class DailyPush:
                 if rate_limits >= RATE_LIMIT_ATTEMPTS:
                     log.warning("chat %s: still rate limited, giving up for today", chat_id)
                     return DeliveryStatus.FAILED, None
-                await asyncio.sleep(_seconds(error))
+                await asyncio.sleep(retry_seconds(error))
             except ChatMigrated as error:
                 log.info(
                     "group %s became supergroup %s: unsubscribed; its admins can send /daily "
@@ -244,11 +243,3 @@ class DailyPush:
             except TelegramError as error:
                 log.error("chat %s: daily question failed: %s", chat_id, error)
                 return DeliveryStatus.FAILED, None
-
-
-def _seconds(error: RetryAfter) -> float:
-    """`retry_after` in seconds; PTB 22 gives an int (deprecated) or a timedelta (opt-in)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = error.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

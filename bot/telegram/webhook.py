@@ -1,0 +1,94 @@
+"""Webhook mode through the inbox: Telegram's request is answered only once its update is
+stored, so an update Telegram counts as delivered is never lost (a failed store answers 500
+and Telegram sends it again)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+from datetime import timedelta
+from http import HTTPStatus
+
+import tornado.httpserver
+import tornado.web
+from telegram import Update
+
+from bot.telegram.inbox import Inbox
+from storage.inbox import forget_handled_before
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CLOSE_SECONDS = 2.0  # a stop waits this long for requests being answered
+KEEP_HANDLED = timedelta(days=1)  # handled updates remembered, to ignore a late resend
+PRUNE_EVERY_SECONDS = 3600
+
+
+class _Receiver(tornado.web.RequestHandler):
+    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
+
+    def initialize(self, inbox: Inbox, secret: str) -> None:
+        self.inbox = inbox
+        self.secret = secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        try:
+            body = self.request.body.decode()
+            update_id = int(json.loads(body)["update_id"])
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
+        await self.inbox.receive([(update_id, body)])
+        self.set_status(HTTPStatus.OK)
+
+
+class InboxWebhook:
+    """Listens on `port` at `url_path`, stores each update before answering, and hands it
+    to its handler through the inbox."""
+
+    def __init__(self, inbox: Inbox, url: str, url_path: str, port: int, secret: str) -> None:
+        self.inbox = inbox
+        self.url = url
+        self.url_path = url_path
+        self.port = port
+        self.secret = secret
+
+    async def run(self, stop: asyncio.Event, listen: str = "0.0.0.0") -> None:
+        """Handle what the inbox holds, serve until `stop` is set, then stop within about
+        the inbox's grace."""
+        await self.inbox.dispatch_waiting()
+        app = tornado.web.Application(
+            [
+                (
+                    f"/{re.escape(self.url_path)}",
+                    _Receiver,
+                    {"inbox": self.inbox, "secret": self.secret},
+                )
+            ]
+        )
+        server = tornado.httpserver.HTTPServer(app)
+        server.listen(self.port, listen)
+        pruning = asyncio.create_task(self._prune(), name="inbox-prune")
+        try:
+            await self.inbox.application.bot.set_webhook(
+                self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
+            )
+            await stop.wait()
+        finally:
+            pruning.cancel()
+            server.stop()
+            try:
+                await asyncio.wait_for(server.close_all_connections(), CLOSE_SECONDS)
+            except TimeoutError:
+                log.warning("webhook requests still open after %.0f s", CLOSE_SECONDS)
+            await self.inbox.drain()
+
+    async def _prune(self) -> None:
+        while True:
+            await forget_handled_before(self.inbox.db, self.inbox.clock() - KEEP_HANDLED)
+            await asyncio.sleep(PRUNE_EVERY_SECONDS)
