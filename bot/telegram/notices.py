@@ -16,7 +16,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from bot.conversation.nudges import Nudge
 from bot.conversation.reply import Reply
 from bot.conversation.tutor import Tutor
-from bot.telegram.push import GONE, WORKERS, Pacer
+from bot.telegram.push import GONE, WORKERS, Pacer, Rounds
 from bot.telegram.send import send_reply
 from storage import Database
 from storage.notices import (
@@ -46,7 +46,9 @@ class NoticeReport:
         )
 
 
-class NoticePush:
+class NoticePush(Rounds):
+    name = "notices"
+
     def __init__(
         self,
         db: Database,
@@ -62,16 +64,7 @@ class NoticePush:
         self.pacer = pacer
         self.clock = clock
         self.keep_going = keep_going
-        self._running = asyncio.Lock()
-
-    async def tick(self, _context: object = None) -> None:
-        """The JobQueue's callback: send what is due, unless a round is still running."""
-        if self._running.locked():
-            return
-        async with self._running:
-            report = await self.run()
-        if report.sent or report.blocked or report.failed:
-            log.info("notices: %s", report)
+        super().__init__()
 
     async def run(self) -> NoticeReport:
         """Send the queued notices (a batch; the rest at the next round), then the scheduled

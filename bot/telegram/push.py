@@ -68,6 +68,26 @@ class Pacer:
             self._next = max(now, self._next) + self.interval
 
 
+class Rounds:
+    """A job the JobQueue runs in rounds (a subclass's `run`): a tick while a round is still
+    running does nothing, and a round that sent, blocked or failed anything is logged under
+    `name`."""
+
+    name = ""
+
+    def __init__(self) -> None:
+        self._running = asyncio.Lock()
+
+    async def tick(self, _context: object = None) -> None:
+        """The JobQueue's callback: run a round, unless one is still running."""
+        if self._running.locked():
+            return
+        async with self._running:
+            report = await self.run()
+        if report.sent or report.blocked or report.failed:
+            log.info("%s: %s", self.name, report)
+
+
 @dataclass
 class PushReport:
     sent: int = 0
@@ -83,7 +103,9 @@ class PushReport:
         )
 
 
-class DailyPush:
+class DailyPush(Rounds):
+    name = "daily push"
+
     def __init__(
         self,
         db: Database,
@@ -106,16 +128,7 @@ class DailyPush:
         self.workers = workers
         self.backoff = backoff
         self.keep_going = keep_going
-        self._running = asyncio.Lock()
-
-    async def tick(self, _context: object = None) -> None:
-        """The JobQueue's callback: push what is due, unless a push is still running."""
-        if self._running.locked():
-            return
-        async with self._running:
-            report = await self.run()
-        if report.sent or report.blocked or report.failed:
-            log.info("daily push: %s", report)
+        super().__init__()
 
     async def run(self) -> PushReport:
         """Send every delivery due by now, once."""
