@@ -186,6 +186,7 @@ class StopResult:
 
     updates: int
     replied_before_stop: int
+    replied_at_exit: int  # replies sent by the time the stopped process had exited
     exit_seconds: float | None  # None: still running after 15 s (then killed)
     lost: int  # commands without a reply after the restart
     doubled: int  # replies beyond one per command
@@ -210,6 +211,7 @@ async def stop_trial(
             replied = fake.stats.delivered_total
             first.send_signal(signal.SIGTERM)
             exit_seconds = await exited(first, 15)
+            replied_at_exit = fake.stats.delivered_total
         finally:
             if first.poll() is None:
                 first.kill()
@@ -226,6 +228,7 @@ async def stop_trial(
     return StopResult(
         updates,
         replied,
+        replied_at_exit,
         exit_seconds,
         lost=sum(1 for c in counts if c == 0),
         doubled=sum(max(0, c - 1) for c in counts),
