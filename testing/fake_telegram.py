@@ -1944,3 +1944,11 @@ class FakeTelegram:
 def _commands_key(scope: Any, language_code: str) -> tuple[str, str]:
     scope = scope if isinstance(scope, dict) else {"type": "default"}
     return json.dumps(scope, sort_keys=True), language_code
+
+
+async def say(fake: FakeTelegram, user: int, text: str, count: int = 1, **where) -> list[SentCall]:
+    """The user sends `text` (in `chat_id`, when given); the bot's next `count` messages there."""
+    chat = where.get("chat_id") or user
+    before = len(fake.messages_to(chat))
+    fake.user_sends(user, text, **where)
+    return await fake.wait_for_messages(chat, count, since=before)

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from testing.bot_runner import running_bot
-from testing.fake_telegram import FakeTelegram
+from testing.fake_telegram import FakeTelegram, say
 
 ADA, BOB = 1001, 1002
 GIL_ANSWER = (
@@ -27,14 +27,6 @@ async def fake():
 async def bot(fake, database_url):
     async with running_bot(fake, database_url) as application:
         yield application
-
-
-async def say(fake, user, text, count=1, **where):
-    """The user sends `text`; return the bot's next `count` messages to that chat."""
-    chat = where.get("chat_id", user)
-    before = len(fake.messages_to(chat))
-    fake.user_sends(user, text, **where)
-    return await fake.wait_for_messages(chat, count, since=before)
 
 
 async def test_start_introduces_the_bot_and_sets_the_command_menu(fake, bot):

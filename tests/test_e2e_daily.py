@@ -27,21 +27,12 @@ from storage.subscriptions import (
     subscribe,
 )
 from testing.bot_runner import running_bot
+from testing.clock import Clock
 from testing.fake_telegram import FakeTelegram, FloodLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 ADA, BOB, CY = 2001, 2002, 2003
 BANK = load_bank()
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @asynccontextmanager

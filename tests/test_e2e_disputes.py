@@ -17,7 +17,8 @@ from storage import open_database
 from storage.cards import get_card
 from storage.pending import set_pending
 from testing.bot_runner import running_bot
-from testing.fake_telegram import FakeTelegram
+from testing.clock import Clock
+from testing.fake_telegram import FakeTelegram, say
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN, ADA, BOB = 5000, 5001, 5002
@@ -27,15 +28,6 @@ WEAK_GIL = (
     "objects safe from races. A thread that sits waiting on a socket or a file hands the "
     "lock over, so other threads get to run meanwhile."
 )
-SAMPLES = Path("/tmp/samples")
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture
@@ -45,12 +37,6 @@ async def fake():
         server.add_private_chat(ADA, "Ada")
         server.add_private_chat(BOB, "Bob")
         yield server
-
-
-async def say(fake, user, text, count=1):
-    before = len(fake.messages_to(user))
-    fake.user_sends(user, text)
-    return await fake.wait_for_messages(user, count, since=before)
 
 
 async def press(fake, user, message, data, count=1):
@@ -171,10 +157,6 @@ async def test_dispute_restart_uphold_regrades_and_tells_the_learner(fake, datab
     assert set(gil_points) <= bank_points
     io_point = "The GIL is released during blocking I/O, so threads suit I/O-bound work"
     assert any("waiting on a socket" in a for a in gil_points[io_point])
-    SAMPLES.mkdir(exist_ok=True)
-    (SAMPLES / "disputes.txt").write_text(
-        f"{text}\n---\n{done.plain_text}\n---\n{told.plain_text}\n---\n{out.read_text()}"
-    )
 
 
 async def test_uphold_from_the_command_line_is_sent_by_the_running_bot(fake, database_url):

@@ -10,7 +10,8 @@ import pytest
 
 from storage import open_database
 from testing.bot_runner import running_bot
-from testing.fake_telegram import FakeTelegram
+from testing.clock import Clock
+from testing.fake_telegram import FakeTelegram, say
 
 ADA, BOB = 4001, 4002
 GIL_ANSWER = (
@@ -19,26 +20,12 @@ GIL_ANSWER = (
 )
 
 
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
 @pytest.fixture
 async def fake():
     async with FakeTelegram() as server:
         server.add_private_chat(ADA, "Ada")
         server.add_private_chat(BOB, "Bob")
         yield server
-
-
-async def say(fake, user, text, count=1):
-    before = len(fake.messages_to(user))
-    fake.user_sends(user, text)
-    return await fake.wait_for_messages(user, count, since=before)
 
 
 async def answer_topic(fake, user, topic, answer):
@@ -88,8 +75,6 @@ async def test_export_sends_csv_and_json_with_every_answer_once(fake, database_u
     assert {c["question_id"] for c in everything["review_cards"]} == questions
     assert everything["settings"]["timezone"] == "Europe/Berlin"
     assert everything["settings"]["daily_question"] == "08:30"
-    (SAMPLES / "export.csv").write_bytes(csv_file.document)
-    (SAMPLES / "export.json").write_bytes(json_file.document)
 
 
 async def test_export_in_a_group_points_to_the_private_chat(fake, database_url):
@@ -116,7 +101,3 @@ async def test_review_lists_the_due_questions_most_overdue_first(fake, database_
     gil, decorators = text.index("• gil ("), text.index("• decorators-internals (")
     assert gil < decorators
     assert review.button_texts == ["Review now"]
-    (SAMPLES / "review.txt").write_text(text)
-
-
-SAMPLES = __import__("pathlib").Path("/tmp/samples")

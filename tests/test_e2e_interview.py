@@ -8,6 +8,7 @@ import pytest
 from bot.grader import Grader
 from content import Question, load_bank
 from testing.bot_runner import running_bot
+from testing.clock import Clock
 from testing.fake_telegram import FakeTelegram
 
 ADA = 3001
@@ -16,16 +17,6 @@ START = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)  # 14:00 in Berlin
 WEAK = "I would explain it with an example from my last project"
 BANK = load_bank()
 GRADER = Grader(BANK)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from content import load_bank
 from storage import open_database
 from storage.subscriptions import Subscription, subscribe
 from testing.bot_runner import running_bot
+from testing.clock import Clock
 from testing.fake_telegram import FakeTelegram
 
 ADA, BOB = 4001, 4002
@@ -26,14 +27,6 @@ BANK = load_bank()
 GRADER = Grader(BANK)
 WEAK = "I would explain it with an example from my last project"
 ALREADY = "Already graded"
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pytest
 from bot.core.daily import question_of_the_day
 from content import load_bank
 from testing.bot_runner import running_bot
-from testing.fake_telegram import FakeTelegram
+from testing.clock import Clock
+from testing.fake_telegram import FakeTelegram, say
 
 ADA, BOB, CY = 3001, 3002, 3003
 GROUP = -100300
@@ -18,16 +19,6 @@ GIL_ANSWER = (
     "counts. It is released during blocking I/O so threads suit I/O-bound work."
 )
 ONE_MB = 1_000_000
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture
@@ -48,14 +39,6 @@ def clock():
 async def bot(fake, database_url, clock):
     async with running_bot(fake, database_url, clock, admin_ids=frozenset({ADA})) as app:
         yield app
-
-
-async def say(fake, user, text, count=1, **where):
-    """The user sends `text`; return the bot's next `count` messages to that chat."""
-    chat = where.get("chat_id", user)
-    before = len(fake.messages_to(chat))
-    fake.user_sends(user, text, **where)
-    return await fake.wait_for_messages(chat, count, since=before)
 
 
 async def press(fake, user, message, data, chat=None, **options):

@@ -15,7 +15,6 @@ from tests.test_e2e_reminders import ANSWER, Clock, run_at, say
 
 ADA, BOB, CY = 8001, 8002, 8003
 BANK = load_bank()
-SAMPLES = __import__("pathlib").Path("/tmp/samples")
 
 
 @pytest.fixture
@@ -70,8 +69,6 @@ async def test_monday_morning_recap_once_with_the_picture(fake, database_url):
     await run_at(fake, database_url, clock, datetime(2026, 5, 18, 6, 0, tzinfo=UTC))
     assert len(recaps(fake, ADA)) == 2, "the next Monday: the week with no answers"
     assert "No answers this week" in recaps(fake, ADA)[1].plain_text
-    SAMPLES.mkdir(exist_ok=True)
-    (SAMPLES / "recap.txt").write_text(f"{recap}\nphoto bytes: {recap.photo_bytes}")
 
 
 @pytest.mark.parametrize(

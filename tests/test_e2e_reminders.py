@@ -19,21 +19,13 @@ from content import load_bank
 from storage import open_database
 from storage.pending import set_pending
 from testing.bot_runner import running_bot
-from testing.fake_telegram import FakeTelegram
+from testing.clock import Clock
+from testing.fake_telegram import FakeTelegram, say
 
 ADA, BOB, CY = 6001, 6002, 6003
 GROUP = -6100
 BANK = load_bank()
 ANSWER = "The GIL lets only one thread execute Python bytecode at a time."
-SAMPLES = __import__("pathlib").Path("/tmp/samples")
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture
@@ -42,13 +34,6 @@ async def fake():
         for user, name in ((ADA, "Ada"), (BOB, "Bob"), (CY, "Cy")):
             server.add_private_chat(user, name)
         yield server
-
-
-async def say(fake, user, text, count=1, chat_id=None):
-    chat = chat_id or user
-    before = len(fake.messages_to(chat))
-    fake.user_sends(user, text, chat_id=chat_id)
-    return await fake.wait_for_messages(chat, count, since=before)
 
 
 @asynccontextmanager
@@ -115,8 +100,6 @@ async def test_evening_reminder_once_for_a_streak_not_yet_extended(fake, databas
     # The next evening the streak was lost overnight (no freeze): nothing more.
     await run_at(fake, database_url, clock, datetime(2026, 5, 7, 18, 1, tzinfo=UTC))
     assert len(reminders(fake, ADA)) == 1
-    SAMPLES.mkdir(exist_ok=True)
-    (SAMPLES / "reminder.txt").write_text(f"{reminder}\nbuttons: {reminder.button_texts}")
 
 
 async def test_two_pushes_at_once_send_one_reminder(fake, database_url):

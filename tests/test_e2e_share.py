@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from testing.bot_runner import running_bot
-from testing.fake_telegram import FakeTelegram
+from testing.fake_telegram import FakeTelegram, say
 
 ADA, BOB = 7001, 7002
 GROUP = -7100
@@ -15,7 +15,6 @@ GIL_ANSWER = (
     "The GIL lets only one thread execute Python bytecode at a time; it protects reference "
     "counts. It is released during blocking I/O so threads suit I/O-bound work."
 )
-SAMPLES = __import__("pathlib").Path("/tmp/samples")
 
 
 @pytest.fixture
@@ -36,12 +35,6 @@ async def bot(fake, database_url):
 async def offered(fake, user, query, chat_type="supergroup"):
     inline = fake.user_inline_query(user, query, chat_type=chat_type)
     return await fake.wait_for_inline_answer(inline["id"]), inline["id"]
-
-
-async def say(fake, user, text, count=1):
-    before = len(fake.messages_to(user))
-    fake.user_sends(user, text)
-    return await fake.wait_for_messages(user, count, since=before)
 
 
 def start_link(markup):
@@ -69,11 +62,6 @@ async def test_inline_query_posts_the_question_and_its_link_opens_it_in_private(
     [graded] = await say(fake, BOB, GIL_ANSWER)
     assert "/100" in graded.plain_text and "I think I was right" in graded.button_texts
     assert not [m for m in fake.messages_to(GROUP) if m.method != "inlineResult"]
-    SAMPLES.mkdir(exist_ok=True)
-    (SAMPLES / "share.txt").write_text(
-        f"inline results for 'gil': {[r['id'] for r in results]}\n{results[0]}\n---\n"
-        f"{posted}\nbutton: {posted.reply_markup}\n---\n{asked}"
-    )
 
 
 async def test_inline_matching_is_loose_and_an_unknown_query_offers_nothing(fake, bot):

@@ -10,6 +10,7 @@ import pytest
 from bot.core.daily import question_of_the_day
 from content import load_bank
 from testing.bot_runner import running_bot
+from testing.clock import Clock
 from testing.fake_telegram import FakeTelegram
 
 EVE, ADA = 5001, 5002
@@ -18,14 +19,6 @@ BANK = load_bank()
 RLO, LRI, PDF, PDI, FSI = "\u202e", "\u2066", "\u202c", "\u2069", "\u2068"
 CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SPOOF = f"Eve{RLO}"
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture
