@@ -74,7 +74,7 @@ from bot.telegram import app as telegram_app
 from bot.telegram.app import CONCURRENT_UPDATES
 from bot.telegram.handlers import Handlers
 from content import Question, load_bank
-from storage.db import WriteTurns
+from storage.sqlite import WriteTurns
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # testing/ is not installed
 from testing.fake_telegram import FakeTelegram, SentCall

@@ -179,11 +179,9 @@ async def fill_database(url: str, subscribers: int) -> datetime:
     now = datetime.now(UTC).replace(microsecond=0)
     db = await open_database(url)
     try:
-        await db.connection.execute("BEGIN IMMEDIATE")
         for chat_id in range(FIRST_CHAT, FIRST_CHAT + subscribers):
             subscription = Subscription(chat_id, chat_id, False, "UTC", now.time(), now, True)
             await subscribe(db, subscription, now)
-        await db.connection.commit()
     finally:
         await db.close()
     return now
@@ -234,7 +232,7 @@ def instrument(path: str) -> None:
 
     import bot.telegram.push as push
     from bot.conversation.daily import DailyQuestions
-    from storage.db import Database
+    from storage.sqlite import SqliteDatabase as Database
 
     steps: dict[str, list[float]] = {}
     lock = {"held": 0.0, "count": 0, "start": 0.0, "end": 0.0}

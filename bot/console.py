@@ -18,7 +18,9 @@ from bot.conversation.reply import Button, Document, Reply
 from bot.conversation.tutor import Tutor
 from bot.render.markup import PLAIN
 from bot.runtime import running_engine
-from storage import database_path
+from storage import DEFAULT_URL
+from storage.postgres import is_postgres_url
+from storage.sqlite import database_path
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ CONSOLE_LEARNER = Learner(user_id=0, chat_id=0, name="you")
 SORRY = "Sorry, something went wrong on my side (details are in the log). Please try again."
 QUIT = {"/quit", "/exit"}
 RULE = "-" * 60
-PICTURE_FILE = "stats-chart.png"  # written next to the database
+PICTURE_FILE = "stats-chart.png"  # written next to an SQLite database, else in data/
 
 
 def render(reply: Reply) -> tuple[str, list[Button]]:
@@ -51,13 +53,19 @@ def save_document(document: Document, folder: Path) -> str:
     return f"[{document.caption or 'File'} saved to {path.resolve()}]"
 
 
+def files_folder(database_url: str | None) -> Path:
+    """Where console mode saves pictures and files: beside an SQLite database, else data/."""
+    url = database_url or DEFAULT_URL
+    return Path("data") if is_postgres_url(url) else database_path(url).parent
+
+
 async def converse(
     settings: Settings, stdin: TextIO, stdout: TextIO, clock: Callable[[], datetime]
 ) -> None:
     """Read lines until end of input or /quit; print each reply."""
     async with running_engine(settings, PLAIN) as engine:
         tutor = engine.tutor
-        picture = database_path(settings.database_url).with_name(PICTURE_FILE)
+        picture = files_folder(settings.database_url) / PICTURE_FILE
         reply = await tutor.account.start(CONSOLE_LEARNER, clock())
         buttons: list[Button] = []
         while True:

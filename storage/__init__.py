@@ -1,5 +1,6 @@
-"""SQLite storage on aiosqlite: the only package that speaks SQL."""
+"""Storage on SQLite (aiosqlite) or PostgreSQL (asyncpg): the only package that speaks SQL."""
 
-from storage.db import Database, database_path, open_database
+from storage.db import DEFAULT_URL, open_database
+from storage.engine import Database, Transaction
 
-__all__ = ["Database", "database_path", "open_database"]
+__all__ = ["DEFAULT_URL", "Database", "Transaction", "open_database"]

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
 from bot.core.leaderboard import Score
 from bot.core.review import ReviewCard
 from bot.core.streaks import Streak
 from storage.cards import write_card
-from storage.db import Database
+from storage.engine import Database, Row, Transaction
 from storage.streaks import write_streak
 
 
@@ -69,7 +67,7 @@ async def record_attempt(
 
 
 async def write_attempt(
-    tx: aiosqlite.Connection,
+    tx: Transaction,
     attempt: Attempt,
     streak: Streak,
     card: ReviewCard | None = None,
@@ -77,9 +75,9 @@ async def write_attempt(
 ) -> int:
     """What `record_attempt` writes, inside the caller's transaction (which AlreadyGraded
     rolls back); the attempt's id."""
-    cursor = await tx.execute(
+    inserted = await tx.fetch_one(
         "INSERT INTO attempts (user_id, chat_id, question_id, answer, score, hints, "
-        "answered_at, local_day, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "answered_at, local_day, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             attempt.user_id,
             attempt.chat_id,
@@ -92,26 +90,28 @@ async def write_attempt(
             attempt.message_id,
         ),
     )
+    attempt_id = inserted["id"]
     if prompt_id is not None:
         claimed = await tx.execute(
-            "INSERT OR IGNORE INTO graded_prompts (chat_id, user_id, prompt_id, attempt_id) "
-            "VALUES (?, ?, ?, ?)",
-            (attempt.chat_id, attempt.user_id, prompt_id, cursor.lastrowid),
+            "INSERT INTO graded_prompts (chat_id, user_id, prompt_id, attempt_id) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (attempt.chat_id, attempt.user_id, prompt_id, attempt_id),
         )
-        if claimed.rowcount == 0:
+        if claimed == 0:
             raise AlreadyGraded(prompt_id)
     await tx.executemany(
         "INSERT INTO attempt_points (attempt_id, position, point, coverage, closeness) "
         "VALUES (?, ?, ?, ?, ?)",
         [
-            (cursor.lastrowid, position, p.point, p.coverage, p.closeness)
+            (attempt_id, position, p.point, p.coverage, p.closeness)
             for position, p in enumerate(attempt.points)
         ],
     )
     await write_streak(tx, attempt.user_id, streak)
     # A learner's first answer starts the streak reminder and the weekly recap (defaults).
     await tx.execute(
-        "INSERT OR IGNORE INTO nudge_settings (user_id) VALUES (?)", (attempt.user_id,)
+        "INSERT INTO nudge_settings (user_id) VALUES (?) ON CONFLICT DO NOTHING",
+        (attempt.user_id,),
     )
     await tx.execute(
         "DELETE FROM pending WHERE chat_id = ? AND user_id = ? AND question_id = ?",
@@ -119,7 +119,7 @@ async def write_attempt(
     )
     if card is not None:
         await write_card(tx, attempt.user_id, card)
-    return cursor.lastrowid
+    return attempt_id
 
 
 async def scores_by_question(db: Database, user_id: int) -> dict[str, list[int]]:
@@ -157,7 +157,7 @@ async def attempts_of(db: Database, user_id: int) -> list[StoredAttempt]:
     """Every attempt of the learner, oldest first, with its key points and dispute."""
     rows = await db.fetch_all(
         "SELECT attempts.*, disputes.attempt_id IS NOT NULL AS disputed, "
-        "COALESCE(disputes.upheld_at IS NOT NULL, 0) AS upheld "
+        "CASE WHEN disputes.upheld_at IS NULL THEN 0 ELSE 1 END AS upheld "
         "FROM attempts LEFT JOIN disputes ON disputes.attempt_id = attempts.id "
         "WHERE attempts.user_id = ? ORDER BY attempts.id",
         (user_id,),
@@ -186,7 +186,7 @@ async def _points_of(db: Database, attempt_ids: list[int]) -> dict[int, tuple[Po
     return {key: tuple(value) for key, value in found.items()}
 
 
-def _attempt(row: aiosqlite.Row, points: dict[int, tuple[PointGrade, ...]]) -> Attempt:
+def _attempt(row: Row, points: dict[int, tuple[PointGrade, ...]]) -> Attempt:
     return Attempt(
         row["user_id"],
         row["chat_id"],

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.core.review import ReviewCard
-from storage.db import Database
+from storage.engine import Database, Row, Transaction
 
 
 async def get_cards(db: Database, user_id: int) -> list[ReviewCard]:
@@ -25,7 +23,7 @@ async def get_card(db: Database, user_id: int, question_id: str) -> ReviewCard |
     return _card(row) if row else None
 
 
-async def write_card(tx: aiosqlite.Connection, user_id: int, card: ReviewCard) -> None:
+async def write_card(tx: Transaction, user_id: int, card: ReviewCard) -> None:
     """Create or replace the learner's card, inside the caller's transaction."""
     await tx.execute(
         "INSERT INTO review_cards (user_id, question_id, due, score, reviews, memory) "
@@ -43,7 +41,7 @@ async def write_card(tx: aiosqlite.Connection, user_id: int, card: ReviewCard) -
     )
 
 
-def _card(row: aiosqlite.Row) -> ReviewCard:
+def _card(row: Row) -> ReviewCard:
     due = datetime.fromisoformat(row["due"])
     return ReviewCard(
         row["question_id"],

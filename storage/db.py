@@ -1,167 +1,50 @@
-"""Opening the database: URL parsing, pragmas, migrations applied, serialised writes."""
+"""Opening the database the URL names, with every migration applied."""
 
 from __future__ import annotations
 
-import asyncio
-from collections import deque
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
-
-import aiosqlite
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from storage import migrations
+from storage.engine import Database
 from storage.migrations import Migration
+from storage.postgres import is_postgres_url, open_postgres
+from storage.sqlite import open_sqlite
 
 DEFAULT_URL = "sqlite:///data/interview-bot.db"
 
 
-def database_path(url: str | None) -> Path:
-    """The file named by `sqlite:///relative.db` or `sqlite:////absolute.db`."""
-    url = url or DEFAULT_URL
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or len(url) == len(prefix):
-        raise ValueError(
-            "DATABASE_URL must look like sqlite:///relative/path.db or sqlite:////absolute/path.db"
-        )
-    return Path(url.removeprefix(prefix))
-
-
-class WriteTurns:
-    """The write lock, first come first served, except that urgent writers (one short
-    statement each, such as marking an update handled) go before the queued ones."""
-
-    def __init__(self) -> None:
-        self._held = False
-        self._urgent: deque[asyncio.Future[None]] = deque()
-        self._normal: deque[asyncio.Future[None]] = deque()
-
-    @asynccontextmanager
-    async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
-        await self._acquire(urgent)
-        try:
-            yield
-        finally:
-            self._release()
-
-    async def _acquire(self, urgent: bool) -> None:
-        if not self._held and not self._urgent and not self._normal:
-            self._held = True
-            return
-        waiter = asyncio.get_running_loop().create_future()
-        (self._urgent if urgent else self._normal).append(waiter)
-        try:
-            await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                self._release()  # the turn came as it was cancelled: pass it on
-            raise
-
-    def _release(self) -> None:
-        for queue in (self._urgent, self._normal):
-            while queue:
-                waiter = queue.popleft()
-                if not waiter.done():
-                    waiter.set_result(None)
-                    return
-        self._held = False
-
-
-class Database:
-    """Two aiosqlite connections shared by every handler: one writes, one reads.
-
-    Writes are serialised by a lock, so a single statement never lands inside another
-    coroutine's open transaction. Reads use their own connection (each has its own thread),
-    so they neither queue behind a writer's statements nor see a transaction half done: WAL
-    lets them run beside writes and shows them the last commit.
-    """
-
-    def __init__(self, connection: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
-        self.connection = connection
-        self.reader = reader
-        self._writes = WriteTurns()
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
-        async with self._writes.turn():
-            await self.connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.connection
-            except BaseException:
-                await self.connection.rollback()
-                raise
-            await self.connection.commit()
-
-    async def write(self, sql: str, parameters: Iterable[Any] = (), urgent: bool = False) -> int:
-        """Run one writing statement on its own; the number of rows it changed. `urgent`
-        goes before writers already queued (for short bookkeeping that must not lag behind a
-        burst). The cursor is closed after the lock is released: closing is not a statement,
-        and each await here is a trip to SQLite's thread that every other writer would wait
-        for."""
-        async with self._writes.turn(urgent):
-            cursor = await self.connection.execute(sql, tuple(parameters))
-        changed = cursor.rowcount
-        await cursor.close()
-        return changed
-
-    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        rows = await self.fetch_all(sql, parameters)
-        return rows[0] if rows else None
-
-    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """The rows of a query, in one trip to the reading thread."""
-        return list(await self.reader.execute_fetchall(sql, tuple(parameters)))
-
-    async def close(self) -> None:
-        await self.reader.close()
-        await self.connection.close()
-
-
 async def open_database(url: str | None) -> Database:
-    """Open (creating folders as needed), enable WAL, and apply pending migrations."""
-    path = database_path(url)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = await _connect(path)
-    for pragma in (
-        "journal_mode=WAL",
-        "foreign_keys=ON",
-        "busy_timeout=5000",
-        "synchronous=NORMAL",
-    ):
-        await connection.execute(f"PRAGMA {pragma}")
-    reader = await _connect(path)
-    await reader.execute("PRAGMA busy_timeout=5000")
-    database = Database(connection, reader)
-    await migrate(database)
+    """SQLite for `sqlite:///...` (the default), PostgreSQL for `postgresql://...` or
+    `postgres://...`; pending migrations applied."""
+    url = url or DEFAULT_URL
+    database = await (open_postgres(url) if is_postgres_url(url) else open_sqlite(url))
+    try:
+        await migrate(database)
+    except BaseException:
+        await database.close()
+        raise
     return database
 
 
 async def migrate(database: Database, steps: Sequence[Migration] | None = None) -> list[str]:
     """Apply every step (all of `migrations.MIGRATIONS` unless given) not yet recorded, each
     in its own transaction with its record; return their names."""
-    connection = database.connection
-    await connection.execute(
-        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    async with connection.execute("SELECT name FROM migrations") as cursor:
-        done = {row[0] for row in await cursor.fetchall()}
-    applied = []
-    for step in migrations.MIGRATIONS if steps is None else steps:
-        if step.name in done:
-            continue
-        async with database.transaction() as tx:
-            await step.apply(tx)
-            await tx.execute(
-                "INSERT INTO migrations (name, applied_at) VALUES (?, datetime('now'))",
-                (step.name,),
-            )
-        applied.append(step.name)
-    return applied
-
-
-async def _connect(path: Path) -> aiosqlite.Connection:
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    connection.row_factory = aiosqlite.Row
-    return connection
+    async with database.migrating():
+        await database.write(
+            "CREATE TABLE IF NOT EXISTS migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        done = {row["name"] for row in await database.fetch_all("SELECT name FROM migrations")}
+        applied = []
+        for step in migrations.MIGRATIONS if steps is None else steps:
+            if step.name in done:
+                continue
+            async with database.transaction() as tx:
+                await step.apply(tx)
+                await tx.execute(
+                    "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                    (step.name, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+            applied.append(step.name)
+        return applied

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.core.review import ReviewCard
 from storage.cards import write_card
-from storage.db import Database
+from storage.engine import Database
 from storage.notices import NoticeKind, queue_notice
 
 
@@ -32,16 +32,17 @@ async def add_dispute(
     """Record a dispute of an attempt with the key points it was not credited for; False if
     that attempt was disputed already (nothing changes then)."""
     async with db.transaction() as tx:
-        cursor = await tx.execute(
-            "INSERT OR IGNORE INTO disputes (attempt_id, user_id, question_id, created_at) "
-            "VALUES (?, ?, ?, ?)",
+        changed = await tx.execute(
+            "INSERT INTO disputes (attempt_id, user_id, question_id, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (attempt_id, user_id, question_id, now.isoformat()),
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             return False
         await tx.executemany(
-            "INSERT OR IGNORE INTO disputed_points (attempt_id, point) VALUES (?, ?)",
-            [(attempt_id, point) for point in points],
+            "INSERT INTO disputed_points (attempt_id, point, position) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            [(attempt_id, point, position) for position, point in enumerate(dict.fromkeys(points))],
         )
         return True
 
@@ -131,7 +132,7 @@ async def get_disputed_answer(db: Database, attempt_id: int) -> DisputedAnswer |
 
 async def _disputed_answer(db: Database, row) -> DisputedAnswer:
     points = await db.fetch_all(
-        "SELECT point FROM disputed_points WHERE attempt_id = ? ORDER BY rowid",
+        "SELECT point FROM disputed_points WHERE attempt_id = ? ORDER BY position",
         (row["attempt_id"],),
     )
     upheld = row["upheld_at"]
@@ -163,12 +164,12 @@ async def uphold_dispute(
     answer's, if it was one), its uncredited key points now credited, the question's review
     card, and the notice to the learner queued. False if it was upheld already."""
     async with db.transaction() as tx:
-        cursor = await tx.execute(
+        changed = await tx.execute(
             "UPDATE disputes SET upheld_at = ?, upheld_by = ?, original_score = ? "
             "WHERE attempt_id = ? AND upheld_at IS NULL",
             (now.isoformat(), operator_id, disputed.score, disputed.attempt_id),
         )
-        if cursor.rowcount == 0:
+        if changed == 0:
             return False
         await tx.execute("UPDATE attempts SET score = ? WHERE id = ?", (score, disputed.attempt_id))
         await tx.execute(

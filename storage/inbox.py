@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from storage.db import Database
+from storage.engine import Database
 
 
 async def store_updates(db: Database, updates: Sequence[tuple[int, str]], now: datetime) -> int:
@@ -14,12 +14,15 @@ async def store_updates(db: Database, updates: Sequence[tuple[int, str]], now: d
     (Telegram sends it until confirmed) keeps its row, done or not. How many were new."""
     if not updates:
         return 0
+    new = 0
     async with db.transaction() as tx:
-        cursor = await tx.executemany(
-            "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-            [(update_id, payload, now.isoformat()) for update_id, payload in updates],
-        )
-        return cursor.rowcount
+        for update_id, payload in updates:
+            new += await tx.execute(
+                "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (update_id, payload, now.isoformat()),
+            )
+    return new
 
 
 async def waiting_updates(db: Database, after: int = 0, limit: int = 1000) -> list[tuple[int, str]]:

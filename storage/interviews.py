@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
 from bot.core.review import ReviewCard
 from bot.core.streaks import Streak
 from storage.attempts import Attempt, write_attempt
-from storage.db import Database
+from storage.engine import Database, Transaction
 
 
 class InterviewStatus(StrEnum):
@@ -70,9 +68,9 @@ async def start_interview(
 ) -> int:
     """Create a running interview with its questions in order; its id."""
     async with db.transaction() as tx:
-        cursor = await tx.execute(
+        inserted = await tx.fetch_one(
             "INSERT INTO interviews (chat_id, user_id, difficulty, topic, status, position, "
-            "stage, started_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+            "stage, started_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
             (
                 chat_id,
                 user_id,
@@ -83,7 +81,7 @@ async def start_interview(
                 now.isoformat(),
             ),
         )
-        interview_id = cursor.lastrowid
+        interview_id = inserted["id"]
         await tx.executemany(
             "INSERT INTO interview_questions (interview_id, position, question_id) "
             "VALUES (?, ?, ?)",
@@ -209,7 +207,7 @@ async def interview_prompt_sent(db: Database, interview_id: int, message_id: int
 
 
 async def _move(
-    tx: aiosqlite.Connection,
+    tx: Transaction,
     interview_id: int,
     step: Step,
     now: datetime,

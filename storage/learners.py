@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Database
+from storage.engine import Database
 
 
 async def ensure_learner(db: Database, user_id: int, name: str, now: datetime) -> None:
@@ -16,7 +16,8 @@ async def ensure_learner(db: Database, user_id: int, name: str, now: datetime) -
         return
     await db.write(
         "INSERT INTO learners (user_id, name, created_at) VALUES (?, ?, ?) "
-        "ON CONFLICT(user_id) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
+        "ON CONFLICT(user_id) DO UPDATE SET name = excluded.name "
+        "WHERE learners.name != excluded.name",
         (user_id, name, now.isoformat()),
     )
 

@@ -3,6 +3,9 @@
 A step is an async function of the open transaction. Its recorded name is its position and
 its function name (`003_daily_subscriptions_and_deliveries`), so new steps go at the end and
 existing ones are never renamed, reordered or edited: databases already record them.
+
+Steps are written in SQLite's dialect; the PostgreSQL engine translates their column types
+(storage/postgres.py), so both engines build the same schema from the same steps.
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
-import aiosqlite
+from storage.engine import Transaction
 
-Apply = Callable[[aiosqlite.Connection], Awaitable[None]]
+Apply = Callable[[Transaction], Awaitable[None]]
 
 
 class Migration(NamedTuple):
@@ -30,7 +33,7 @@ def migration(apply: Apply) -> Apply:
 
 
 @migration
-async def learners_attempts_streaks(tx: aiosqlite.Connection) -> None:
+async def learners_attempts_streaks(tx: Transaction) -> None:
     await tx.execute(
         """
         CREATE TABLE learners (
@@ -70,7 +73,7 @@ async def learners_attempts_streaks(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def pending_questions(tx: aiosqlite.Connection) -> None:
+async def pending_questions(tx: Transaction) -> None:
     await tx.execute(
         """
         CREATE TABLE pending (
@@ -98,7 +101,7 @@ async def pending_questions(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def daily_subscriptions_and_deliveries(tx: aiosqlite.Connection) -> None:
+async def daily_subscriptions_and_deliveries(tx: Transaction) -> None:
     await tx.execute(
         """
         CREATE TABLE subscriptions (
@@ -130,7 +133,7 @@ async def daily_subscriptions_and_deliveries(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def review_cards(tx: aiosqlite.Connection) -> None:
+async def review_cards(tx: Transaction) -> None:
     """Questions answered before spaced repetition become cards due at their last answer
     (so: due now), with no FSRS state yet; their next answer starts it."""
     await tx.execute(
@@ -159,7 +162,7 @@ async def review_cards(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def interviews(tx: aiosqlite.Connection) -> None:
+async def interviews(tx: Transaction) -> None:
     await tx.execute(
         """
         CREATE TABLE interviews (
@@ -200,12 +203,12 @@ async def interviews(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def streak_freezes(tx: aiosqlite.Connection) -> None:
+async def streak_freezes(tx: Transaction) -> None:
     await tx.execute("ALTER TABLE streaks ADD COLUMN freezes INTEGER NOT NULL DEFAULT 0")
 
 
 @migration
-async def disputes(tx: aiosqlite.Connection) -> None:
+async def disputes(tx: Transaction) -> None:
     await tx.execute(
         """
         CREATE TABLE disputes (
@@ -229,7 +232,7 @@ async def disputes(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def attempt_points(tx: aiosqlite.Connection) -> None:
+async def attempt_points(tx: Transaction) -> None:
     """Each graded answer's verdict per key point, for the learner's export and disputes."""
     await tx.execute(
         """
@@ -246,7 +249,7 @@ async def attempt_points(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def dispute_outcomes(tx: aiosqlite.Connection) -> None:
+async def dispute_outcomes(tx: Transaction) -> None:
     """An operator may uphold a dispute: when, by whom, and the score it replaced."""
     await tx.execute("ALTER TABLE disputes ADD COLUMN upheld_at TEXT")
     await tx.execute("ALTER TABLE disputes ADD COLUMN upheld_by INTEGER")
@@ -254,7 +257,7 @@ async def dispute_outcomes(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def notices(tx: aiosqlite.Connection) -> None:
+async def notices(tx: Transaction) -> None:
     """Messages the bot sends on its own initiative (dispute outcomes, streak reminders, weekly
     recaps): one row per chat, kind and key, claimed before sending so none goes out twice."""
     await tx.execute(
@@ -277,7 +280,7 @@ async def notices(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def nudge_settings(tx: aiosqlite.Connection) -> None:
+async def nudge_settings(tx: Transaction) -> None:
     """Per learner: the streak reminder's local time (NULL: off) and the weekly recap (on or
     off), with their next due times in UTC (NULL: to be scheduled). Every learner has a row,
     the reminder at 20:00 and the recap on until they turn them off."""
@@ -298,7 +301,7 @@ async def nudge_settings(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def one_graded_answer_per_prompt(tx: aiosqlite.Connection) -> None:
+async def one_graded_answer_per_prompt(tx: Transaction) -> None:
     """A prompt is one asking of a question, named by the id of its first message in the
     chat: asked messages and pending questions record it, interviews record the message
     that asked their current stage, and each learner's graded answer to a prompt is kept,
@@ -320,7 +323,7 @@ async def one_graded_answer_per_prompt(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def time_zones_that_are_places(tx: aiosqlite.Connection) -> None:
+async def time_zones_that_are_places(tx: Transaction) -> None:
     """Zones /timezone no longer accepts (the server's own `localtime`, `Factory`, the POSIX
     template and the alternative trees) become UTC, for learners and daily questions."""
     for table in ("learners", "subscriptions"):
@@ -332,7 +335,7 @@ async def time_zones_that_are_places(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def inbox(tx: aiosqlite.Connection) -> None:
+async def inbox(tx: Transaction) -> None:
     """Updates fetched from Telegram, stored before they are confirmed there and marked done
     once handled: a crash or a stop at any instant leaves the rest to resume at start-up."""
     await tx.execute(
@@ -349,7 +352,7 @@ async def inbox(tx: aiosqlite.Connection) -> None:
 
 
 @migration
-async def answers_by_message(tx: aiosqlite.Connection) -> None:
+async def answers_by_message(tx: Transaction) -> None:
     """The learner's message an attempt grades, and the message that last moved an
     interview: the same message handled again (after a crash) shows its grade again
     instead of counting twice."""
@@ -359,3 +362,12 @@ async def answers_by_message(tx: aiosqlite.Connection) -> None:
         "WHERE message_id IS NOT NULL"
     )
     await tx.execute("ALTER TABLE interviews ADD COLUMN moved_by INTEGER")
+
+
+@migration
+async def disputed_points_in_order(tx: Transaction) -> None:
+    """Uncredited points keep the order they were disputed in, on every engine (SQLite's
+    rowid gave it before; databases on PostgreSQL start with this step already applied)."""
+    await tx.execute("ALTER TABLE disputed_points ADD COLUMN position INTEGER NOT NULL DEFAULT 0")
+    if tx.engine == "sqlite":
+        await tx.execute("UPDATE disputed_points SET position = rowid")

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-import aiosqlite
-
-from storage.db import Database
+from storage.engine import Database, Row, Transaction
 
 
 class NoticeStatus(StrEnum):
@@ -45,7 +43,7 @@ def _instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _notice(row: aiosqlite.Row) -> Notice:
+def _notice(row: Row) -> Notice:
     return Notice(
         row["id"],
         row["chat_id"],
@@ -57,15 +55,15 @@ def _notice(row: aiosqlite.Row) -> Notice:
 
 
 async def queue_notice(
-    tx: aiosqlite.Connection, chat_id: int, kind: NoticeKind, key: str, text: str, now: datetime
+    tx: Transaction, chat_id: int, kind: NoticeKind, key: str, text: str, now: datetime
 ) -> bool:
     """Queue a notice inside the caller's transaction; False if that one exists already."""
-    cursor = await tx.execute(
-        "INSERT OR IGNORE INTO notices (chat_id, kind, key, text, status, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    changed = await tx.execute(
+        "INSERT INTO notices (chat_id, kind, key, text, status, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (chat_id, kind, key, text, NoticeStatus.QUEUED, _instant(now), _instant(now)),
     )
-    return cursor.rowcount > 0
+    return changed > 0
 
 
 async def queued_notices(db: Database, limit: int) -> list[Notice]:
@@ -90,12 +88,12 @@ async def claim_new(
 ) -> int | None:
     """Create and claim a scheduled notice; None if that chat already had it (sent or not)."""
     async with db.transaction() as tx:
-        cursor = await tx.execute(
-            "INSERT OR IGNORE INTO notices (chat_id, kind, key, text, status, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        inserted = await tx.fetch_one(
+            "INSERT INTO notices (chat_id, kind, key, text, status, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
             (chat_id, kind, key, text, NoticeStatus.SENDING, _instant(now), _instant(now)),
         )
-        return cursor.lastrowid if cursor.rowcount > 0 else None
+        return inserted["id"] if inserted else None
 
 
 async def finish_notice(

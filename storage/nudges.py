@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from storage.db import Database
+from storage.engine import Database
 
 REMINDER, RECAP = "remind_due", "recap_due"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
+from storage.engine import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +89,10 @@ async def remember_question_messages(
     if not message_ids:
         return
     await db.write(
-        "INSERT OR REPLACE INTO asked_messages "
-        "(chat_id, message_id, question_id, asked_at, prompt_id) "
-        f"VALUES {', '.join(['(?, ?, ?, ?, ?)'] * len(message_ids))}",
+        "INSERT INTO asked_messages (chat_id, message_id, question_id, asked_at, prompt_id) "
+        f"VALUES {', '.join(['(?, ?, ?, ?, ?)'] * len(message_ids))} "
+        "ON CONFLICT (chat_id, message_id) DO UPDATE SET question_id = excluded.question_id, "
+        "asked_at = excluded.asked_at, prompt_id = excluded.prompt_id",
         [
             value
             for message_id in message_ids

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import aiosqlite
-
 from bot.core.streaks import Streak
-from storage.db import Database
+from storage.engine import Database, Transaction
 
 
 async def get_streak(db: Database, user_id: int) -> Streak:
@@ -26,7 +24,7 @@ async def save_streak(db: Database, user_id: int, streak: Streak) -> None:
         await write_streak(tx, user_id, streak)
 
 
-async def write_streak(tx: aiosqlite.Connection, user_id: int, streak: Streak) -> None:
+async def write_streak(tx: Transaction, user_id: int, streak: Streak) -> None:
     """Create or replace the learner's streak, inside the caller's transaction."""
     last_day = streak.last_day.isoformat() if streak.last_day else None
     await tx.execute(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from storage.db import Database
+from storage.engine import Database
 
 
 class DeliveryStatus(StrEnum):
@@ -107,8 +107,8 @@ async def claim_delivery(
 ) -> bool:
     """Record that today's question is being sent to the chat; False if it already was."""
     changed = await db.write(
-        "INSERT OR IGNORE INTO deliveries (chat_id, day, question_id, status, updated_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO deliveries (chat_id, day, question_id, status, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (chat_id, day.isoformat(), question_id, DeliveryStatus.SENDING, _instant(now)),
     )
     return changed > 0
@@ -132,7 +132,8 @@ async def finish_delivery(
             (status, message_id, _instant(now), subscription.chat_id, day.isoformat()),
         )
         await tx.execute(
-            "UPDATE subscriptions SET next_due = ?, active = active AND ? WHERE chat_id = ?",
+            "UPDATE subscriptions SET next_due = ?, "
+            "active = CASE WHEN ? = 1 THEN active ELSE 0 END WHERE chat_id = ?",
             (_instant(next_due), int(status is not DeliveryStatus.BLOCKED), subscription.chat_id),
         )
 

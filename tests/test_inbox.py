@@ -8,7 +8,6 @@ from bot.conversation.learner import Learner
 from bot.conversation.tutor import Tutor
 from bot.render.markup import PLAIN
 from content import load_bank
-from storage.db import WriteTurns
 from storage.inbox import (
     forget_confirmed,
     forget_handled_before,
@@ -17,6 +16,7 @@ from storage.inbox import (
     waiting_updates,
 )
 from storage.pending import set_pending
+from storage.sqlite import WriteTurns
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 ADA = Learner(7, 7, "Ada")

@@ -1,12 +1,12 @@
 """Schema migrations: each step runs on a blank database and on one stopped after any earlier
 step, ending in the same schema, with what was stored before kept."""
 
-import aiosqlite
 import pytest
 
 from storage import Database
 from storage.db import migrate
 from storage.migrations import MIGRATIONS
+from storage.sqlite import open_sqlite
 
 # Databases in use record these names: a step is never renamed, reordered or removed.
 RECORDED = [
@@ -25,13 +25,12 @@ RECORDED = [
     "013_time_zones_that_are_places",
     "014_inbox",
     "015_answers_by_message",
+    "016_disputed_points_in_order",
 ]
 
 
 async def unmigrated(path) -> Database:
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    connection.row_factory = aiosqlite.Row
-    return Database(connection, reader=connection)
+    return await open_sqlite(f"sqlite:///{path}")
 
 
 async def schema(db: Database) -> list[tuple]:

@@ -4,8 +4,6 @@ console's picture, saved next to the database."""
 import io
 from datetime import UTC, date, datetime, timedelta
 
-import aiosqlite
-
 from bot.config import Settings
 from bot.console import PICTURE_FILE, converse
 from bot.conversation.learner import Learner
@@ -13,7 +11,6 @@ from bot.conversation.tutor import Tutor
 from bot.core.streaks import Streak
 from bot.render.markup import PLAIN
 from content import load_bank
-from storage import Database
 from storage.attempts import (
     Attempt,
     answers_in_chat,
@@ -24,6 +21,7 @@ from storage.attempts import (
 from storage.db import migrate
 from storage.learners import ensure_learner
 from storage.migrations import MIGRATIONS
+from storage.sqlite import open_sqlite
 from storage.streaks import get_streak
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
@@ -44,13 +42,11 @@ async def test_freezes_round_trip_with_the_streak(db):
 
 
 async def test_the_freeze_migration_keeps_existing_streaks_with_no_freezes(tmp_path):
-    connection = await aiosqlite.connect(tmp_path / "old.db", isolation_level=None)
-    connection.row_factory = aiosqlite.Row
-    db = Database(connection, reader=connection)
+    db = await open_sqlite(f"sqlite:///{tmp_path / 'old.db'}")
     before = MIGRATIONS.index(next(m for m in MIGRATIONS if m[0] == "006_streak_freezes"))
     await migrate(db, MIGRATIONS[:before])
-    await connection.execute("INSERT INTO learners (user_id, created_at) VALUES (7, 'then')")
-    await connection.execute(
+    await db.write("INSERT INTO learners (user_id, created_at) VALUES (7, 'then')")
+    await db.write(
         "INSERT INTO streaks (user_id, current, best, last_day) VALUES (7, 4, 6, '2026-05-03')"
     )
     assert "006_streak_freezes" in await migrate(db)

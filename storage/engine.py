@@ -1,0 +1,57 @@
+"""What every engine offers the storage modules: transactions, single writes and reads, with
+`?` placeholders and rows read by column name."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol
+
+Row = Mapping[str, Any]  # aiosqlite.Row and asyncpg.Record both read by name and position
+
+
+class Transaction(Protocol):
+    """Statements that commit together, or not at all."""
+
+    engine: str
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> Row | None: ...
+
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]: ...
+
+
+class Database(ABC):
+    """One open database; `engine` names its kind ("sqlite" or "postgresql")."""
+
+    engine: str
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """A transaction, committed when the block ends, rolled back on any error."""
+
+    @abstractmethod
+    async def write(self, sql: str, parameters: Iterable[Any] = (), urgent: bool = False) -> int:
+        """Run one writing statement on its own; the number of rows it changed. `urgent`
+        goes before writers already queued (short bookkeeping that must not lag behind a
+        burst), where writers queue at all."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> Row | None:
+        rows = await self.fetch_all(sql, parameters)
+        return rows[0] if rows else None
+
+    @asynccontextmanager
+    async def migrating(self) -> AsyncIterator[None]:
+        """Held while migrations run, so processes starting together apply each step once."""
+        yield
+
+    @abstractmethod
+    async def close(self) -> None: ...
