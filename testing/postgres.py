@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import asyncpg
 SUPERUSER = "bot"
 # Durability is not wanted from a server that is thrown away: no fsync, no full-page writes.
 SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+INITDB = ("-A", "trust", "-E", "UTF8", "--no-sync")
 INSTALL_HINT = "apt-get install postgresql"
 
 
@@ -96,24 +98,14 @@ class Cluster:
         done = subprocess.run(command, cwd=self.folder, capture_output=True, text=True)
         if done.returncode != 0:
             log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
-            raise RuntimeError(f"{program} {arguments[0]} failed:\n{done.stdout}{done.stderr}{log}")
+            raise RuntimeError(f"{shlex.join(command)} failed:\n{done.stdout}{done.stderr}{log}")
 
     def start(self) -> None:
         """Create the cluster on the first start; start the server and wait until it answers."""
         if not self.data.exists():
-            self._run(
-                "initdb",
-                "-D",
-                str(self.data),
-                "-A",
-                "trust",
-                "-U",
-                SUPERUSER,
-                "--no-sync",
-                "-E",
-                "UTF8",
-            )
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} {SETTINGS}"
+            self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, *INITDB)
+        sockets = shlex.quote(str(self.folder))
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {sockets} {SETTINGS}"
         self._run("pg_ctl", "start", "-w", "-D", str(self.data), "-l", str(self.log), "-o", options)
 
     def restart(self) -> None:
