@@ -1,8 +1,15 @@
-"""Shared fixtures: a real SQLite file per test."""
+"""Shared fixtures: a real SQLite file per test, and a throwaway PostgreSQL server per session
+with a fresh database per test."""
+
+import itertools
+import os
+import re
+from typing import NoReturn
 
 import pytest
 
 from storage import open_database
+from testing.postgres import create_database, drop_database, throwaway_cluster, why_unavailable
 
 
 @pytest.fixture
@@ -15,3 +22,36 @@ async def db(database_url):
     database = await open_database(database_url)
     yield database
     await database.close()
+
+
+def skip_or_fail(reason: str, ci: bool) -> NoReturn:
+    """No PostgreSQL server: skip its half of the tests, except in CI, where that fails."""
+    if ci:
+        pytest.fail(f"PostgreSQL half cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL half skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL server for the whole session (a testing.postgres.Cluster)."""
+    if reason := why_unavailable():
+        skip_or_fail(reason, ci=os.environ.get("CI") == "true")
+    with throwaway_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def postgres_server(postgres_cluster):
+    """The session server's URL, as its superuser, to its `postgres` database."""
+    return postgres_cluster.url
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+async def postgres_url(postgres_server, request):
+    """A fresh empty database on the session server for this test, dropped after it."""
+    name = f"{re.sub(r'[^a-z0-9]+', '_', request.node.name.lower())[:40]}_{next(_databases)}"
+    yield await create_database(postgres_server, name)
+    await drop_database(postgres_server, name)
