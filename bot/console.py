@@ -42,6 +42,7 @@ def render(reply: Reply) -> tuple[str, list[Button]]:
 
 def save_picture(photo: bytes, path: Path) -> str:
     """Write a reply's picture to `path`; the line that says where it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(photo)
     return f"[Chart saved to {path.resolve()}; the text below says the same.]"
 
@@ -49,6 +50,7 @@ def save_picture(photo: bytes, path: Path) -> str:
 def save_document(document: Document, folder: Path) -> str:
     """Write a reply's file into `folder`; the line that says where it is."""
     path = folder / document.name
+    folder.mkdir(parents=True, exist_ok=True)
     path.write_bytes(document.data)
     return f"[{document.caption or 'File'} saved to {path.resolve()}]"
 

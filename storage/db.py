@@ -17,14 +17,18 @@ DEFAULT_URL = "sqlite:///data/interview-bot.db"
 async def open_database(url: str | None) -> Database:
     """SQLite for `sqlite:///...` (the default), PostgreSQL for `postgresql://...` or
     `postgres://...`; pending migrations applied."""
-    url = url or DEFAULT_URL
-    database = await (open_postgres(url) if is_postgres_url(url) else open_sqlite(url))
+    database = await connect(url or DEFAULT_URL)
     try:
         await migrate(database)
     except BaseException:
         await database.close()
         raise
     return database
+
+
+async def connect(url: str) -> Database:
+    """The database the URL names, as it is (no migrations applied)."""
+    return await (open_postgres(url) if is_postgres_url(url) else open_sqlite(url))
 
 
 async def migrate(database: Database, steps: Sequence[Migration] | None = None) -> list[str]:

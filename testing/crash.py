@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 from storage import open_database
 from storage.learners import ensure_learner
 from storage.pending import set_pending
+from testing.database import rows
 from testing.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,8 +82,7 @@ async def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def attempts_per_user(database_url: str) -> Counter[int]:
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        return Counter(user for (user,) in connection.execute("SELECT user_id FROM attempts"))
+    return Counter(user for (user,) in rows(database_url, "SELECT user_id FROM attempts"))
 
 
 @dataclass

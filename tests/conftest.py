@@ -1,9 +1,11 @@
-"""Shared fixtures: a real SQLite file per test, and a throwaway PostgreSQL server per session
-with a fresh database per test."""
+"""Shared fixtures: the database on each engine (a real SQLite file per test; a throwaway
+PostgreSQL server per session with a fresh database per test)."""
 
+import asyncio
 import itertools
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import NoReturn
 
 import pytest
@@ -11,10 +13,15 @@ import pytest
 from storage import open_database
 from testing.postgres import create_database, drop_database, throwaway_cluster, why_unavailable
 
+ENGINES = ("sqlite", "postgresql")
 
-@pytest.fixture
-def database_url(tmp_path):
-    return f"sqlite:///{tmp_path / 'bot.db'}"
+
+@pytest.fixture(params=ENGINES)
+def database_url(request, tmp_path):
+    """Every test that stores anything runs on both engines."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bot.db'}"
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
@@ -50,8 +57,14 @@ _databases = itertools.count(1)
 
 
 @pytest.fixture
-async def postgres_url(postgres_server, request):
+def postgres_url(postgres_server, request):
     """A fresh empty database on the session server for this test, dropped after it."""
     name = f"{re.sub(r'[^a-z0-9]+', '_', request.node.name.lower())[:40]}_{next(_databases)}"
-    yield await create_database(postgres_server, name)
-    await drop_database(postgres_server, name)
+    yield _in_thread(create_database(postgres_server, name))
+    _in_thread(drop_database(postgres_server, name))
+
+
+def _in_thread(coroutine):
+    """Run a coroutine to its end on a loop of its own, away from the test's loop."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()

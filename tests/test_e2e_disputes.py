@@ -81,7 +81,7 @@ async def first_interview_question(database_url, user):
     return BANK.get(question_id)
 
 
-async def test_dispute_restart_uphold_regrades_and_tells_the_learner(fake, database_url):
+async def test_dispute_restart_uphold_regrades_and_tells_the_learner(fake, database_url, tmp_path):
     clock = Clock(datetime(2026, 5, 4, 12, 0, tzinfo=UTC))
     admins = frozenset({ADMIN})
     db = await open_database(database_url)
@@ -146,7 +146,7 @@ async def test_dispute_restart_uphold_regrades_and_tells_the_learner(fake, datab
 
     listed = cli("disputes", database_url=database_url)
     assert listed.returncode == 0 and "No open disputes." in listed.stdout
-    out = Path(database_url.removeprefix("sqlite:///")).with_name("candidates.toml")
+    out = tmp_path / "candidates.toml"
     exported = cli("disputes", "export", "-o", str(out), database_url=database_url)
     assert exported.returncode == 0, exported.stderr
     candidates = tomllib.loads(out.read_text())

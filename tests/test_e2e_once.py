@@ -3,7 +3,6 @@ fake Bot API server over a real SQLite file. Replies sent twice, replies to the 
 question of the day, an interview answer sent twice before the follow-up existed, and the
 group leaderboard that counts each member's first answer."""
 
-import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from storage import open_database
 from storage.subscriptions import Subscription, subscribe
 from testing.bot_runner import running_bot
 from testing.clock import Clock
+from testing.database import rows
 from testing.fake_telegram import FakeTelegram
 
 ADA, BOB = 4001, 4002
@@ -45,10 +45,11 @@ async def fake():
 
 def attempts(database_url: str, user_id: int) -> list[tuple[str, int]]:
     """The learner's stored attempts (question, score), oldest first."""
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        return connection.execute(
-            "SELECT question_id, score FROM attempts WHERE user_id = ? ORDER BY id", (user_id,)
-        ).fetchall()
+    return rows(
+        database_url,
+        "SELECT question_id, score FROM attempts WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
 
 
 async def replies(fake, chat, count, before, timeout=5.0):

@@ -2,11 +2,10 @@
 never a file on the server or a zone that is not a place, and the reply says what was
 understood."""
 
-import sqlite3
-
 import pytest
 
 from testing.bot_runner import running_bot
+from testing.database import rows
 from testing.fake_telegram import FakeTelegram
 
 ADA = 6001
@@ -40,9 +39,8 @@ async def fake():
 
 
 def stored_zone(database_url: str) -> str:
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        [(zone,)] = connection.execute("SELECT timezone FROM learners WHERE user_id = ?", (ADA,))
-        return zone
+    [(zone,)] = rows(database_url, "SELECT timezone FROM learners WHERE user_id = ?", (ADA,))
+    return zone
 
 
 async def say(fake, text):

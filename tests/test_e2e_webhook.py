@@ -4,13 +4,13 @@ in the inbox, a wrong secret is refused, and the reply goes out through the fake
 import asyncio
 import json
 import socket
-import sqlite3
 
 import httpx
 import pytest
 
 from bot.config import Settings
 from bot.telegram.app import build, serve, webhook_secret
+from testing.database import rows
 from testing.fake_telegram import FakeTelegram
 
 ADA = 8001
@@ -30,8 +30,7 @@ async def fake():
 
 
 def stored(database_url: str) -> list[tuple[int, int]]:
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        return connection.execute("SELECT update_id, done FROM inbox ORDER BY update_id").fetchall()
+    return rows(database_url, "SELECT update_id, done FROM inbox ORDER BY update_id")
 
 
 async def test_an_update_is_stored_before_telegram_gets_its_answer(fake, database_url):

@@ -3,6 +3,7 @@
 import sqlite3
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 
 from bot.conversation.answers import answer_records
@@ -48,7 +49,7 @@ async def test_each_step_of_an_interview_is_stored_with_the_answer_it_records(db
 async def test_one_running_interview_per_learner_and_chat_and_forget_removes_them(db):
     await ensure_learner(db, 7, "Ada", NOW)
     await start_interview(db, 7, 7, None, "gil", ["gil"], NOW)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
         await start_interview(db, 7, 7, None, None, ["gil"], NOW)
     running = await running_interview(db, 7, 7)
     await move_interview(db, running, Step(0, Stage.QUESTION, InterviewStatus.CANCELLED), NOW)

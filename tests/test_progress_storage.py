@@ -97,14 +97,16 @@ async def test_changing_time_zone_moves_the_streaks_last_day_to_the_new_zone(db)
 
 
 async def test_console_stats_saves_the_chart_next_to_the_database_and_prints_the_text(
-    tmp_path, database_url
+    tmp_path, database_url, monkeypatch
 ):
+    monkeypatch.chdir(tmp_path)  # on PostgreSQL, files go to data/ in the working folder
     lines = "/topic gil\nonly one thread runs python bytecode at a time\n/stats\n"
     out = io.StringIO()
     await converse(
         Settings(token="", database_url=database_url), io.StringIO(lines), out, lambda: NOW
     )
-    picture = tmp_path / PICTURE_FILE
+    folder = tmp_path / "data" if database_url.startswith("postgresql") else tmp_path
+    picture = folder / PICTURE_FILE
     assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     printed = out.getvalue()
     assert f"Chart saved to {picture}" in printed

@@ -1,4 +1,4 @@
-"""Storage on a real SQLite file: migrations, round trips, forgetting, atomic writes."""
+"""Storage on each engine: migrations, round trips, forgetting, atomic writes."""
 
 from datetime import UTC, date, datetime
 
@@ -33,12 +33,17 @@ async def test_blank_database_gets_every_migration_once(database_url):
     rows = await db.fetch_all("SELECT name FROM migrations ORDER BY name")
     assert [row["name"] for row in rows] == [name for name, _ in MIGRATIONS]
     assert await migrate(db) == []
-    journal = await db.fetch_one("PRAGMA journal_mode")
-    assert journal[0] == "wal"
     await db.close()
     reopened = await open_database(database_url)
     assert await migrate(reopened) == []
     await reopened.close()
+
+
+async def test_sqlite_runs_in_wal_mode(tmp_path):
+    db = await open_database(f"sqlite:///{tmp_path / 'bot.db'}")
+    journal = await db.fetch_one("PRAGMA journal_mode")
+    assert journal[0] == "wal"
+    await db.close()
 
 
 async def test_learner_timezone_defaults_to_utc_and_round_trips(db):
