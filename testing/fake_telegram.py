@@ -20,6 +20,10 @@ HTTP status, description and ``parameters.retry_after``), so python-telegram-bot
 same exceptions. The fake validates what Telegram would reject (HTML markup, text lengths in
 UTF-16 units, keyboards, unknown chats and messages, unmodified edits), can script failures
 (429, 5xx, slow answers, blocked users) and can enforce Telegram's flood limits.
+
+Instead of answering getUpdates, it can POST the updates to several bot workers, as Telegram
+sends webhooks to a load balancer: ``fake.deliver_webhooks(urls, secret)``, with retries and
+duplicate deliveries; ``await fake.webhooks_idle()`` waits until all are delivered.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import contextlib
 import itertools
 import json
 import math
+import random
 import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -38,7 +43,7 @@ from time import monotonic
 from time import time as unix_time
 from typing import Any, NamedTuple
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 JSON = dict[str, Any]
 
@@ -809,6 +814,13 @@ class UpdateQueue:
     def clear(self) -> None:
         self._pending.clear()
 
+    async def take(self) -> JSON:
+        """Wait for the next update and confirm it, as Telegram does when sending a webhook."""
+        while not self._pending:
+            wakeup = self._wakeup
+            await wakeup.wait()
+        return self._pending.popleft()
+
     def close(self) -> None:
         """Make waiting polls return now."""
         self._closed = True
@@ -854,6 +866,104 @@ class UpdateQueue:
 
 def _update_kind(update: JSON) -> str:
     return next(key for key in update if key != "update_id")
+
+
+class WebhookAttempt(NamedTuple):
+    """One POST of an update: the HTTP status answered, or the name of the error."""
+
+    update_id: int
+    url: str
+    result: int | str
+
+    @property
+    def ok(self) -> bool:
+        return isinstance(self.result, int) and 200 <= self.result < 300
+
+
+class WebhookSender:
+    """Telegram's webhook side: POST each queued update to `urls` round-robin until a 2xx."""
+
+    def __init__(
+        self,
+        updates: UpdateQueue,
+        urls: list[str],
+        secret: str,
+        *,
+        duplicates: float,
+        max_connections: int,
+        retry_delay: float,
+        timeout: float,
+        seed: int,
+        attempts: list[WebhookAttempt],
+        notify: Callable[[], None],
+    ) -> None:
+        self.updates = updates
+        self.urls = list(urls)
+        self.secret = secret
+        self.duplicates = duplicates
+        self.max_connections = max_connections
+        self.retry_delay = retry_delay
+        self.timeout = timeout
+        self.attempts = attempts
+        self._notify = notify
+        self._random = random.Random(seed)
+        self._next_urls = itertools.cycle(self.urls)
+        self._slots = asyncio.Semaphore(max_connections)
+        self._sending: set[asyncio.Task[None]] = set()
+
+    @property
+    def busy(self) -> bool:
+        """Some update (or its duplicate) is not delivered yet."""
+        return bool(self._sending)
+
+    async def run(self) -> None:
+        """Send updates as they are queued, until cancelled."""
+        async with ClientSession(timeout=ClientTimeout(total=self.timeout)) as session:
+            try:
+                while True:
+                    update = await self.updates.take()
+                    twice = self._random.random() < self.duplicates
+                    name = f"webhook update {update['update_id']}"
+                    task = asyncio.create_task(self._deliver(session, update, twice), name=name)
+                    self._sending.add(task)
+                    task.add_done_callback(self._done)
+            finally:
+                for task in self._sending:
+                    task.cancel()
+                await asyncio.gather(*self._sending, return_exceptions=True)
+
+    async def _deliver(self, session: ClientSession, update: JSON, twice: bool) -> None:
+        url = await self._send(session, update, avoid=None)
+        if twice:
+            await self._send(session, update, avoid=url)
+
+    async def _send(self, session: ClientSession, update: JSON, avoid: str | None) -> str:
+        """POST `update` until a worker takes it, each retry to the next url; that worker's url."""
+        while True:
+            url = next(self._next_urls)
+            if url == avoid and len(self.urls) > 1:
+                url = next(self._next_urls)
+            async with self._slots:
+                result = await self._post(session, url, update)
+            attempt = WebhookAttempt(update["update_id"], url, result)
+            self.attempts.append(attempt)
+            if attempt.ok:
+                return url
+            avoid = url
+            await asyncio.sleep(self.retry_delay)
+
+    async def _post(self, session: ClientSession, url: str, update: JSON) -> int | str:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.secret}
+        try:
+            async with session.post(url, json=update, headers=headers) as response:
+                await response.read()
+                return response.status
+        except (ClientError, TimeoutError) as error:
+            return type(error).__name__
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._sending.discard(task)
+        self._notify()
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -978,6 +1088,9 @@ class FakeTelegram:
         self.stats = Stats()
         self.updates = UpdateQueue()
         self.webhook_url = ""
+        self.webhook_deliveries: list[WebhookAttempt] = []
+        self._webhooks: WebhookSender | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
         self._delivered: defaultdict[int, list[SentCall]] = defaultdict(list)
         self._removed: set[int] = set()
         self._failures: list[ScriptedFailure] = []
@@ -1031,6 +1144,7 @@ class FakeTelegram:
         """Stop serving; with `strict`, raise AssertionError if anything was rejected."""
         self._closing.set()
         self.updates.close()
+        await self.stop_webhooks()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -1043,6 +1157,59 @@ class FakeTelegram:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
+
+    # --- webhook delivery
+
+    def deliver_webhooks(
+        self,
+        urls: list[str],
+        secret: str,
+        *,
+        duplicates: float = 0.0,
+        max_connections: int = 40,
+        retry_delay: float = 0.2,
+        timeout: float = 10.0,
+        seed: int = 0,
+    ) -> None:
+        """POST queued updates to `urls` (workers behind a load balancer) until `stop()`.
+
+        Each update goes to the next url with the secret header, up to `max_connections` at
+        once; an error, a timeout or a non-2xx answer sends it again after `retry_delay` to
+        the next url. A `duplicates` fraction of updates is delivered a second time, to
+        another url. getUpdates answers 409 meanwhile; the bot's setWebhook changes nothing.
+        """
+        if self._webhooks is not None:
+            raise RuntimeError("webhook delivery is already running")
+        self._webhooks = WebhookSender(
+            self.updates,
+            urls,
+            secret,
+            duplicates=duplicates,
+            max_connections=max_connections,
+            retry_delay=retry_delay,
+            timeout=timeout,
+            seed=seed,
+            attempts=self.webhook_deliveries,
+            notify=self._notify,
+        )
+        self._webhook_task = asyncio.create_task(self._webhooks.run(), name="webhook delivery")
+
+    async def stop_webhooks(self) -> None:
+        """Stop webhook delivery, abandoning updates not delivered yet."""
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+        self._webhooks = self._webhook_task = None
+
+    async def webhooks_idle(self, timeout: float = 5.0) -> None:
+        """Wait until every queued update (and duplicate) was delivered with a 2xx."""
+        sender = self._webhooks
+        if sender is None:
+            raise RuntimeError("webhook delivery is not running")
+        await self._wait(
+            lambda: not self.updates and not sender.busy, timeout, "webhook delivery", None
+        )
 
     # --- the world: users and chats
 
@@ -1452,7 +1619,7 @@ class FakeTelegram:
         }
 
     async def _get_updates(self, p: Params) -> list[JSON]:
-        if self.webhook_url:
+        if self.webhook_url or self._webhooks is not None:
             raise ApiError(409, WEBHOOK_CONFLICT)
         allowed = p.json("allowed_updates")
         return await self.updates.poll(

@@ -2,8 +2,11 @@
 
 import asyncio
 import datetime as dtm
+import socket
+from collections import Counter
 
 import pytest
+from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import (
     BadRequest,
@@ -447,3 +450,157 @@ async def test_inline_query_answer_and_choosing_a_result(fake, bot):
     posted = fake.user_chooses_inline_result(USER, query["id"], "gil", chat_id=GROUP)
     assert posted.plain_text == "GIL & threads"
     assert fake.message(GROUP, posted.message_id)["via_bot"]["username"] == "EchoTestBot"
+
+
+# --- webhook delivery to several workers
+
+SECRET = "s3cret"
+
+
+class Worker:
+    """A webhook receiver on 127.0.0.1 answering `status`; `hold` keeps requests open."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.hold: asyncio.Event | None = None
+        self.received: list[int] = []
+        self.secrets: set[str | None] = set()
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.changed = asyncio.Condition()
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/hook", self._handle)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}/hook"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def wait_in_flight(self, count: int) -> None:
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(lambda: self.in_flight >= count), 5)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        self.received.append((await request.json())["update_id"])
+        self.secrets.add(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+        async with self.changed:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self.changed.notify_all()
+        try:
+            if self.hold is not None:
+                await self.hold.wait()
+        finally:
+            self.in_flight -= 1
+        return web.Response(status=self.status)
+
+
+@pytest.fixture
+async def workers():
+    started: list[Worker] = []
+
+    async def start(*statuses: int) -> list[Worker]:
+        for status in statuses:
+            worker = Worker(status)
+            await worker.start()
+            started.append(worker)
+        return started[-len(statuses) :]
+
+    yield start
+    for worker in started:
+        if worker.hold is not None:
+            worker.hold.set()
+        await worker.stop()
+
+
+def dead_url() -> str:
+    """A url nothing listens on: connecting is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/hook"
+
+
+def delivered(fake: FakeTelegram) -> Counter[int]:
+    """How many times each update was answered with a 2xx."""
+    return Counter(attempt.update_id for attempt in fake.webhook_deliveries if attempt.ok)
+
+
+async def test_webhooks_go_round_robin_with_the_secret(fake, bot, workers):
+    pool = await workers(200, 200, 200)
+    fake.deliver_webhooks([w.url for w in pool], SECRET)
+    await bot.set_webhook("https://bot.example/hook")  # the bot's own URL changes nothing
+    sent = [fake.user_sends(USER, f"answer {n}") for n in range(6)]
+    await fake.webhooks_idle()
+
+    ids = sorted(delivered(fake))
+    assert len(ids) == len(sent)
+    assert [w.received for w in pool] == [ids[0::3], ids[1::3], ids[2::3]]
+    assert all(w.secrets == {SECRET} for w in pool)
+    assert [a.result for a in fake.webhook_deliveries] == [200] * 6
+    with pytest.raises(Conflict):
+        await bot.get_updates(timeout=0)
+
+
+async def test_failed_deliveries_are_retried_on_the_next_worker(fake, workers):
+    failing, healthy = await workers(500, 200)
+    fake.deliver_webhooks([failing.url, dead_url(), healthy.url], SECRET, retry_delay=0.01)
+    for n in range(6):
+        fake.user_sends(USER, f"answer {n}")
+    await fake.webhooks_idle()
+
+    assert sorted(healthy.received) == sorted(delivered(fake))
+    assert set(delivered(fake).values()) == {1}
+    assert len(healthy.received) == 6
+    failures = {a.result for a in fake.webhook_deliveries if not a.ok}
+    assert failures == {500, "ClientConnectorError"}
+    assert not fake.updates
+
+
+async def test_duplicates_deliver_an_update_twice_to_two_workers(fake, workers):
+    pool = await workers(200, 200)
+    fake.deliver_webhooks([w.url for w in pool], SECRET, duplicates=1.0)
+    for n in range(4):
+        fake.user_sends(USER, f"answer {n}")
+    await fake.webhooks_idle()
+
+    assert set(delivered(fake).values()) == {2}
+    for update_id in delivered(fake):
+        urls = {a.url for a in fake.webhook_deliveries if a.update_id == update_id}
+        assert len(urls) == 2
+    assert sorted(pool[0].received) == sorted(pool[1].received)
+
+
+async def test_updates_of_one_chat_are_in_flight_together(fake, workers):
+    [worker] = await workers(200)
+    worker.hold = asyncio.Event()
+    fake.deliver_webhooks([worker.url], SECRET, max_connections=3)
+    for n in range(4):
+        fake.user_sends(USER, f"answer {n}")
+    await worker.wait_in_flight(3)
+    worker.hold.set()
+    await fake.webhooks_idle()
+
+    assert worker.most_in_flight == 3
+    assert sorted(worker.received) == sorted(delivered(fake))
+    assert len(worker.received) == 4
+
+
+async def test_stopping_the_fake_stops_delivery(workers):
+    [worker] = await workers(200)
+    worker.hold = asyncio.Event()
+    async with FakeTelegram(TOKEN) as server:
+        server.add_private_chat(USER)
+        server.deliver_webhooks([worker.url, dead_url()], SECRET, retry_delay=0.01)
+        server.user_sends(USER, "held")
+        server.user_sends(USER, "refused, then held")
+        await worker.wait_in_flight(2)
+    assert not [t for t in asyncio.all_tasks() if t.get_name().startswith("webhook")]
+    assert not any(a.ok for a in server.webhook_deliveries)
