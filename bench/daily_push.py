@@ -566,9 +566,8 @@ async def db_probe(deliveries: int, concurrency: int) -> tuple[float, float]:
     from storage.subscriptions import (
         DeliveryStatus,
         claim_delivery,
-        due_page,
+        claim_due,
         finish_delivery,
-        page_key,
     )
 
     with tempfile.TemporaryDirectory(prefix="daily-push-db-") as tmp:
@@ -577,10 +576,8 @@ async def db_probe(deliveries: int, concurrency: int) -> tuple[float, float]:
         db = await open_database(url)
         try:
             daily = DailyQuestions(db, load_bank(), HTML)
-            dues, key = [], None
-            while page := await due_page(db, due_at, key, 500):
-                key = page_key(page[-1])
-                dues += [daily.due(subscription) for subscription in page]
+            claim, subscriptions = await claim_due(db, due_at, None, deliveries)
+            dues = [daily.due(subscription) for subscription in subscriptions]
             queue = iter(enumerate(dues, start=1))
 
             async def worker() -> None:
@@ -591,7 +588,14 @@ async def db_probe(deliveries: int, concurrency: int) -> tuple[float, float]:
                     await daily.delivered(due, [message_id], now)
                     following = daily.following(subscription, now)
                     await finish_delivery(
-                        db, subscription, due.day, DeliveryStatus.SENT, following, now, message_id
+                        db,
+                        claim,
+                        subscription,
+                        due.day,
+                        DeliveryStatus.SENT,
+                        following,
+                        now,
+                        message_id,
                     )
 
             started, cpu = time.perf_counter(), time.process_time()

@@ -26,10 +26,25 @@ class Transaction(Protocol):
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]: ...
 
 
+class Claim(Protocol):
+    """Rows claimed by one SELECT, to be changed through the claim until it is released."""
+
+    rows: list[Row]
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """Run one statement under the claim; the number of rows it changed."""
+
+    async def release(self) -> None:
+        """Keep what was changed and let go of the rows."""
+
+
 class Database(ABC):
-    """One open database; `engine` names its kind ("sqlite" or "postgresql")."""
+    """One open database; `engine` names its kind ("sqlite" or "postgresql"). `shared`: other
+    processes may use it at the same time (then chat turns and the send budget matter)."""
 
     engine: str
+    shared: bool
+    lock_rows = ""  # ends a SELECT that claims rows, where the engine locks rows at all
 
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
@@ -48,9 +63,21 @@ class Database(ABC):
         rows = await self.fetch_all(sql, parameters)
         return rows[0] if rows else None
 
+    @abstractmethod
+    async def claim(self, sql: str, parameters: Iterable[Any] = ()) -> Claim:
+        """Claim the rows a SELECT ending in `lock_rows` finds: on an engine that locks rows,
+        other processes skip them until the claim is released, or its process dies."""
+
     @asynccontextmanager
     async def migrating(self) -> AsyncIterator[None]:
         """Held while migrations run, so processes starting together apply each step once."""
+        yield
+
+    @asynccontextmanager
+    async def chat_turn(self, turn: int) -> AsyncIterator[None]:
+        """Held while one update of the chat (or user) `turn` is applied: one at a time in
+        every process sharing the database. Within one process the update processor keeps
+        each chat's order already, so by default there is nothing to hold."""
         yield
 
     @abstractmethod

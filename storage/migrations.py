@@ -371,3 +371,18 @@ async def disputed_points_in_order(tx: Transaction) -> None:
     await tx.execute("ALTER TABLE disputed_points ADD COLUMN position INTEGER NOT NULL DEFAULT 0")
     if tx.engine == "sqlite":
         await tx.execute("UPDATE disputed_points SET position = rowid")
+
+
+@migration
+async def inbox_turns(tx: Transaction) -> None:
+    """Each stored update names its turn (its chat; the user for updates without one), so
+    whichever process holds a chat's turn applies that chat's waiting updates in order."""
+    await tx.execute("ALTER TABLE inbox ADD COLUMN turn INTEGER")
+    await tx.execute("CREATE INDEX inbox_turn_waiting ON inbox(turn, update_id) WHERE done = 0")
+
+
+@migration
+async def send_budget(tx: Transaction) -> None:
+    """Messages started per second of the clock by every process together, so a fleet stays
+    under Telegram's overall limit."""
+    await tx.execute("CREATE TABLE send_budget (second INTEGER PRIMARY KEY, used INTEGER NOT NULL)")

@@ -3,6 +3,7 @@ SQL (`?` placeholders, SQLite column types in migrations); this module alone tra
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -15,7 +16,13 @@ from storage.engine import Database, Row
 
 SCHEMES = ("postgresql://", "postgres://")
 POOL_SIZE = 10  # connections per process; a handler holds one only for a statement or a transaction
-MIGRATION_LOCK = 0x1E7_0001  # advisory lock key held while one process migrates
+# Connections per process holding chat turns (advisory locks), apart from the pool above so a
+# handler holding a turn always finds a connection for its queries: at most this many updates
+# are applied at once per process.
+TURN_POOL_SIZE = 32
+# Advisory locks: chat turns take the one-key form (the chat id); the migration lock the
+# two-key form, whose keys never meet the one-key ones.
+MIGRATION_LOCK = (1, 0)
 
 _QUOTED_OR_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?")
 _DDL = re.compile(r"^\s*(CREATE TABLE|ALTER TABLE)", re.IGNORECASE)
@@ -76,14 +83,40 @@ class PostgresTransaction:
         return await self._connection.fetch(translate(sql), *parameters)
 
 
+class LockedClaim:
+    """Rows locked by a transaction that stays open until the claim is released; its changes
+    go through that transaction (other connections would wait for the locks), one at a
+    time, and commit with the release. A process that dies rolls back: the rows are free."""
+
+    def __init__(self, pool: asyncpg.Pool, connection: asyncpg.Connection, rows: list[Row]):
+        self._pool = pool
+        self._connection = connection
+        self._turn = asyncio.Lock()
+        self.rows = rows
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        async with self._turn:
+            return rows_changed(await self._connection.execute(translate(sql), *parameters))
+
+    async def release(self) -> None:
+        try:
+            async with self._turn:
+                await self._connection.execute("COMMIT")
+        finally:
+            await self._pool.release(self._connection)
+
+
 class PostgresDatabase(Database):
     """A pool of connections; PostgreSQL's row locks let writers run side by side, in this
     process and in any other sharing the database."""
 
     engine = "postgresql"
+    shared = True
+    lock_rows = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, turns: asyncpg.Pool) -> None:
         self.pool = pool
+        self.turns = turns
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
@@ -99,19 +132,44 @@ class PostgresDatabase(Database):
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
         return await self.pool.fetch(translate(sql), *parameters)
 
+    async def claim(self, sql: str, parameters: Iterable[Any] = ()) -> LockedClaim:
+        connection = await self.pool.acquire()
+        try:
+            await connection.execute("BEGIN")
+            rows = await connection.fetch(translate(sql), *parameters)
+        except BaseException:
+            await self.pool.release(connection)  # the reset rolls back
+            raise
+        return LockedClaim(self.pool, connection, rows)
+
     @asynccontextmanager
     async def migrating(self) -> AsyncIterator[None]:
         async with self.pool.acquire() as connection:
-            await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            await connection.execute("SELECT pg_advisory_lock($1, $2)", *MIGRATION_LOCK)
             try:
                 yield
             finally:
-                await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+                await connection.execute("SELECT pg_advisory_unlock($1, $2)", *MIGRATION_LOCK)
+
+    @asynccontextmanager
+    async def chat_turn(self, turn: int) -> AsyncIterator[None]:
+        """A session advisory lock on the chat id, on a connection of the turns pool. The
+        lock goes with the connection: released when the pool resets it on release (asyncpg
+        runs pg_advisory_unlock_all()), and by the server if this process dies."""
+        async with self.turns.acquire() as connection:
+            await connection.execute("SELECT pg_advisory_lock($1)", turn)
+            yield
 
     async def close(self) -> None:
+        await self.turns.close()
         await self.pool.close()
 
 
 async def open_postgres(url: str) -> PostgresDatabase:
     pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE)
-    return PostgresDatabase(pool)
+    try:
+        turns = await asyncpg.create_pool(url, min_size=0, max_size=TURN_POOL_SIZE)
+    except BaseException:
+        await pool.close()
+        raise
+    return PostgresDatabase(pool, turns)

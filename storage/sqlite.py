@@ -91,6 +91,21 @@ class SqliteTransaction:
         return list(await self._connection.execute_fetchall(sql, tuple(parameters)))
 
 
+class ReadClaim:
+    """Rows as read; each change is a write of its own (one process per file, and each
+    change a claim guards is safe to repeat)."""
+
+    def __init__(self, db: SqliteDatabase, rows: list[Row]) -> None:
+        self._db = db
+        self.rows = rows
+
+    async def execute(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        return await self._db.write(sql, parameters)
+
+    async def release(self) -> None:
+        """Nothing is held."""
+
+
 class SqliteDatabase(Database):
     """Two aiosqlite connections shared by every handler: one writes, one reads.
 
@@ -101,6 +116,7 @@ class SqliteDatabase(Database):
     """
 
     engine = "sqlite"
+    shared = False  # one process per file: webhook workers need PostgreSQL
 
     def __init__(self, connection: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self.connection = connection
@@ -131,6 +147,9 @@ class SqliteDatabase(Database):
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
         """The rows of a query, in one trip to the reading thread."""
         return list(await self.reader.execute_fetchall(sql, tuple(parameters)))
+
+    async def claim(self, sql: str, parameters: Iterable[Any] = ()) -> ReadClaim:
+        return ReadClaim(self, await self.fetch_all(sql, parameters))
 
     async def close(self) -> None:
         await self.reader.close()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from storage.engine import Database
+from storage.engine import Claim, Database
 
 
 class DeliveryStatus(StrEnum):
@@ -84,18 +84,21 @@ async def private_subscription_of(db: Database, user_id: int) -> Subscription | 
     return _subscription(row) if row else None
 
 
-async def due_page(
-    db: Database, now: datetime, after: tuple[str, int] | None, limit: int
-) -> list[Subscription]:
-    """Active subscriptions due by `now`, in (due time, chat) order, after the key `after`."""
+async def claim_due(
+    db: Database, due_by: datetime, after: tuple[str, int] | None, limit: int
+) -> tuple[Claim, list[Subscription]]:
+    """Claim up to `limit` active subscriptions due by `due_by`, in (due time, chat) order,
+    after the key `after`; change them through the claim until it is released. Processes
+    pushing at once claim different ones (on PostgreSQL, FOR UPDATE SKIP LOCKED), and a
+    process that dies lets go of its claim at once."""
     due, chat = after or ("", 0)
-    rows = await db.fetch_all(
+    claim = await db.claim(
         "SELECT * FROM subscriptions WHERE active = 1 AND next_due <= ? "
         "AND (next_due > ? OR (next_due = ? AND chat_id > ?)) "
-        "ORDER BY next_due, chat_id LIMIT ?",
-        (_instant(now), due, due, chat, limit),
+        f"ORDER BY next_due, chat_id LIMIT ?{db.lock_rows}",
+        (_instant(due_by), due, due, chat, limit),
     )
-    return [_subscription(row) for row in rows]
+    return claim, [_subscription(row) for row in claim.rows]
 
 
 def page_key(subscription: Subscription) -> tuple[str, int]:
@@ -116,6 +119,7 @@ async def claim_delivery(
 
 async def finish_delivery(
     db: Database,
+    claim: Claim,
     subscription: Subscription,
     day: date,
     status: DeliveryStatus,
@@ -123,24 +127,24 @@ async def finish_delivery(
     now: datetime,
     message_id: int | None = None,
 ) -> None:
-    """Record how the delivery ended and move the subscription to its next due time, together;
-    a blocked chat is unsubscribed in the same transaction."""
-    async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE deliveries SET status = ?, message_id = ?, updated_at = ? "
-            "WHERE chat_id = ? AND day = ?",
-            (status, message_id, _instant(now), subscription.chat_id, day.isoformat()),
-        )
-        await tx.execute(
-            "UPDATE subscriptions SET next_due = ?, "
-            "active = CASE WHEN ? = 1 THEN active ELSE 0 END WHERE chat_id = ?",
-            (_instant(next_due), int(status is not DeliveryStatus.BLOCKED), subscription.chat_id),
-        )
-
-
-async def advance(db: Database, subscription: Subscription, next_due: datetime) -> None:
-    """Move a subscription past a delivery that is not sent (stale, or sent already)."""
+    """Record how the delivery ended, then move the claimed subscription to its next due
+    time (a blocked chat is unsubscribed). The record is what stops a second message: if the
+    move is lost (a crash before the claim is released), the next push finds it sent."""
     await db.write(
+        "UPDATE deliveries SET status = ?, message_id = ?, updated_at = ? "
+        "WHERE chat_id = ? AND day = ?",
+        (status, message_id, _instant(now), subscription.chat_id, day.isoformat()),
+    )
+    await claim.execute(
+        "UPDATE subscriptions SET next_due = ?, "
+        "active = CASE WHEN ? = 1 THEN active ELSE 0 END WHERE chat_id = ?",
+        (_instant(next_due), int(status is not DeliveryStatus.BLOCKED), subscription.chat_id),
+    )
+
+
+async def advance(claim: Claim, subscription: Subscription, next_due: datetime) -> None:
+    """Move a claimed subscription past a delivery that is not sent (stale, or sent already)."""
+    await claim.execute(
         "UPDATE subscriptions SET next_due = ? WHERE chat_id = ?",
         (_instant(next_due), subscription.chat_id),
     )

@@ -9,10 +9,13 @@ from bot.conversation.tutor import Tutor
 from bot.render.markup import PLAIN
 from content import load_bank
 from storage.inbox import (
+    Received,
     forget_confirmed,
     forget_handled_before,
     mark_handled,
+    stale_updates,
     store_updates,
+    waiting_through,
     waiting_updates,
 )
 from storage.pending import set_pending
@@ -23,20 +26,41 @@ ADA = Learner(7, 7, "Ada")
 BANK = load_bank()
 
 
+A, B, C = Received(10, 7, '{"a": 1}'), Received(11, 8, '{"b": 2}'), Received(12, 7, "{}")
+
+
 async def test_updates_wait_until_handled_and_a_second_fetch_changes_nothing(db):
-    assert await store_updates(db, [(10, '{"a": 1}'), (11, '{"b": 2}')], NOW) == 2
+    assert await store_updates(db, [A, B], NOW) == [A, B]
     await mark_handled(db, 10)
-    assert await store_updates(db, [(10, '{"a": 1}'), (11, '{"b": 2}'), (12, "{}")], NOW) == 1
-    assert await waiting_updates(db) == [(11, '{"b": 2}'), (12, "{}")]
-    assert await waiting_updates(db, after=11) == [(12, "{}")]
+    assert await store_updates(db, [A, B, C], NOW) == [C]
+    assert await waiting_updates(db) == [B, C]
+    assert await waiting_updates(db, after=11) == [C]
     await forget_confirmed(db, below=12)  # 10 is done and confirmed; 11 still waits
     rows = await db.fetch_all("SELECT update_id FROM inbox ORDER BY update_id")
     assert [row["update_id"] for row in rows] == [11, 12]
     await mark_handled(db, 11)
     await forget_handled_before(db, NOW)  # webhook mode: nothing older than now
     await forget_handled_before(db, NOW + timedelta(seconds=1))
-    assert await waiting_updates(db) == [(12, "{}")]
+    assert await waiting_updates(db) == [C]
     assert len(await db.fetch_all("SELECT * FROM inbox")) == 1
+
+
+async def test_an_update_comes_after_its_chats_earlier_waiting_ones_and_once(db):
+    earlier, other_chat, later = Received(20, 7, "{}"), Received(21, 8, "{}"), Received(22, 7, "{}")
+    await store_updates(db, [earlier, other_chat, later], NOW)
+    assert await waiting_through(db, 22, 7) == [earlier, later]
+    assert await waiting_through(db, 21, 8) == [other_chat]
+    await mark_handled(db, 22)
+    assert await waiting_through(db, 22, 7) == [], "handled already: nothing to apply"
+    assert await waiting_through(db, 20, 7) == [earlier]
+
+
+async def test_updates_left_waiting_are_stale_after_a_while(db):
+    await store_updates(db, [A], NOW - timedelta(minutes=1))
+    await store_updates(db, [B], NOW)
+    assert await stale_updates(db, NOW - timedelta(seconds=30), 10) == [A]
+    await mark_handled(db, 10)
+    assert await stale_updates(db, NOW - timedelta(seconds=30), 10) == []
 
 
 async def test_a_private_answer_handled_twice_shows_its_grade_again_and_counts_once(db):

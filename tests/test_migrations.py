@@ -26,6 +26,8 @@ RECORDED = [
     "014_inbox",
     "015_answers_by_message",
     "016_disputed_points_in_order",
+    "017_inbox_turns",
+    "018_send_budget",
 ]
 
 

@@ -47,10 +47,15 @@ class Services:
     """What the handlers need at run time, opened after the bot starts and closed at exit."""
 
     def __init__(
-        self, settings: Settings, handlers: Handlers, clock: Callable[[], datetime]
+        self,
+        settings: Settings,
+        handlers: Handlers,
+        rate_limiter: ChatRateLimiter,
+        clock: Callable[[], datetime],
     ) -> None:
         self.settings = settings
         self.handlers = handlers
+        self.rate_limiter = rate_limiter
         self.clock = clock
         self.engine: Engine | None = None
 
@@ -58,6 +63,7 @@ class Services:
         """`post_init`: start the engine (database and bank), publish the command menu, and
         schedule the daily push."""
         engine = self.engine = await open_engine(self.settings, HTML)
+        self.rate_limiter.share_with_fleet(engine.db)
         tutor = self.handlers.tutor = engine.tutor
         await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in LISTED])
         push = daily_push(
@@ -125,8 +131,9 @@ def daily_push(
 async def push_once(settings: Settings) -> tuple[PushReport, NoticeReport]:
     """`python -m bot daily --now`: send the questions of the day and the notices due now,
     once, without polling."""
-    application = build_application(settings)
+    application, services = build(settings)
     async with application, running_engine(settings, HTML) as engine:
+        services.rate_limiter.share_with_fleet(engine.db)
         push = daily_push(settings, engine.db, engine.tutor, application.bot)
         report = await push.run()
         notices = NoticePush(engine.db, engine.tutor, application.bot, push.pacer, utc_now)
@@ -142,7 +149,8 @@ def build(
 ) -> tuple[Application, Services]:
     """The application with its handlers, and the services its post_init opens."""
     handlers = Handlers(clock)
-    services = Services(settings, handlers, clock)
+    rate_limiter = ChatRateLimiter(settings.max_messages_per_second)
+    services = Services(settings, handlers, rate_limiter, clock)
     application = (
         Application.builder()
         .token(settings.token)
@@ -154,7 +162,7 @@ def build(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(ChatRateLimiter(settings.max_messages_per_second))
+        .rate_limiter(rate_limiter)
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .connection_pool_size(CONNECTION_POOL_SIZE)
         .post_init(services.open)

@@ -8,6 +8,13 @@ there, and marked done after its handler returns; at start-up whatever is still 
 handled first. A stop stops fetching, drops the updates whose handling has not begun (they
 stay waiting in the inbox) and gives the running ones a few seconds: it ends quickly
 whatever the backlog, and nothing is lost.
+
+Several processes may share the inbox (webhook workers on PostgreSQL): an update is applied
+while its process holds the chat's turn, after any earlier update of that chat another
+process stored and has not applied yet, and only if it is still waiting, so each update is
+applied once and each chat's in order, whichever process received it. Updates a process
+stored and never handled (it died, or the database failed under it) are taken up by any
+process once they have waited STALE_AFTER.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -25,7 +32,15 @@ from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import Application
 
 from storage import Database
-from storage.inbox import forget_confirmed, mark_handled, store_updates, waiting_updates
+from storage.inbox import (
+    Received,
+    forget_confirmed,
+    mark_handled,
+    stale_updates,
+    store_updates,
+    waiting_through,
+    waiting_updates,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +49,22 @@ FETCH_LIMIT = 100  # updates per getUpdates (Telegram's maximum)
 READ_AHEAD = 1000  # updates being handled at once before fetching waits for some to finish
 GRACE_SECONDS = 4.0  # a stop waits this long for handlers already running
 RETRY_SECONDS = 1.0  # after a failed getUpdates
+STALE_AFTER = timedelta(seconds=30)  # a waiting update this old has no process handling it
+RESCUE_EVERY_SECONDS = 10.0
+RESCUE_BATCH = 100
+
+
+def turn_of(update: Update) -> int | None:
+    """The chat an update belongs to; the user for one without a chat (an inline query)."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user is not None else None
+
+
+def received(update: Update) -> Received:
+    """A fetched update as the inbox keeps it."""
+    payload = json.dumps(update.to_dict(), ensure_ascii=False)
+    return Received(update.update_id, turn_of(update), payload)
 
 
 class Inbox:
@@ -71,42 +102,66 @@ class Inbox:
             self._room.clear()
             await self._room.wait()
 
-    async def receive(self, updates: list[tuple[int, str]]) -> None:
-        """Store fetched updates (id, JSON), then hand the new ones to their handlers."""
-        await store_updates(self.db, updates, self.clock())
-        await self.dispatch_waiting()
+    async def receive(self, updates: list[Received]) -> None:
+        """Store received updates, then hand the new ones to their handlers, in order (one
+        received again is another delivery of an update stored already: nothing to do)."""
+        for update in await store_updates(self.db, updates, self.clock()):
+            self._start(update)
 
     async def dispatch_waiting(self) -> None:
         """Hand every waiting update not yet handed over to its handler, in order (at
         start-up: whatever a crash or a stop left)."""
         while batch := await waiting_updates(self.db, after=self._dispatched_through):
-            for update_id, payload in batch:
-                self._dispatched_through = update_id
-                if update_id in self._tasks:
-                    continue
-                update = Update.de_json(json.loads(payload), self.application.bot)
-                task = asyncio.create_task(
-                    self._handle(update_id, update), name=f"update-{update_id}"
-                )
-                self._tasks[update_id] = task
+            for update in batch:
+                self._dispatched_through = update.update_id
+                self._start(update)
 
-    async def _handle(self, update_id: int, update: Update) -> None:
-        """Handle one update in its chat's turn; mark it done once its handler returned."""
-        handling = self._process(update_id, update)
+    async def rescue(self) -> None:
+        """Every RESCUE_EVERY_SECONDS, take up the updates that waited STALE_AFTER."""
+        while not self._stopping:
+            try:
+                for update in await stale_updates(
+                    self.db, self.clock() - STALE_AFTER, RESCUE_BATCH
+                ):
+                    self._start(update)
+            except Exception:
+                log.exception("looking for stale updates failed; trying again later")
+            await asyncio.sleep(RESCUE_EVERY_SECONDS)
+
+    def _start(self, received: Received) -> None:
+        if received.update_id in self._tasks:
+            return
+        update = self._update(received)
+        self._tasks[received.update_id] = asyncio.create_task(
+            self._handle(received, update), name=f"update-{received.update_id}"
+        )
+
+    def _update(self, received: Received) -> Update:
+        return Update.de_json(json.loads(received.payload), self.application.bot)
+
+    async def _handle(self, received: Received, update: Update) -> None:
+        """Handle one update in its chat's turn."""
+        handling = self._process(received)
         try:
             await self.application.update_processor.process_update(update, handling)
-            await mark_handled(self.db, update_id)
+        except Exception:
+            log.exception("update %d failed; it waits in the inbox", received.update_id)
         finally:
             handling.close()  # never started (stopped while waiting): it stays in the inbox
-            self._tasks.pop(update_id, None)
-            self._started.discard(update_id)
+            self._tasks.pop(received.update_id, None)
+            self._started.discard(received.update_id)
             self._room.set()
-        if not self._stopping:
-            await self.dispatch_waiting()  # what waited for room
 
-    async def _process(self, update_id: int, update: Update) -> None:
-        self._started.add(update_id)
-        await self.application.process_update(update)
+    async def _process(self, received: Received) -> None:
+        """Apply the update, if still waiting, in the chat's turn across processes, after
+        the chat's earlier updates still waiting; each is marked done once its handler
+        returned."""
+        self._started.add(received.update_id)
+        turn = received.update_id if received.turn is None else received.turn
+        async with self.db.chat_turn(turn):
+            for update in await waiting_through(self.db, received.update_id, received.turn):
+                await self.application.process_update(self._update(update))
+                await mark_handled(self.db, update.update_id)
 
     async def drain(self) -> None:
         """Drop the updates not yet begun; give the running ones `grace` seconds."""
@@ -143,6 +198,7 @@ class InboxPoller:
         then stop within about the inbox's grace."""
         await self.bot.delete_webhook()
         await self.inbox.dispatch_waiting()
+        rescuing = asyncio.create_task(self.inbox.rescue(), name="inbox-rescue")
         offset = 0
         try:
             while not stop.is_set():
@@ -151,13 +207,11 @@ class InboxPoller:
                     continue
                 fetched = await _first(self._fetch(offset), stop.wait())
                 if fetched:
-                    raw = [
-                        (u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in fetched
-                    ]
-                    await self.inbox.receive(raw)
+                    await self.inbox.receive([received(update) for update in fetched])
                     await forget_confirmed(self.inbox.db, offset)
                     offset = fetched[-1].update_id + 1
         finally:
+            rescuing.cancel()
             await self.inbox.drain()
 
     async def _fetch(self, offset: int) -> list[Update] | None:

@@ -5,13 +5,15 @@ Telegram allows about 30 messages a second across chats, about one a second into
 (short bursts tolerated) and 20 a minute into one group. PTB's AIORateLimiter paces the
 total and groups only, so replies queued for one private chat go out back to back and live
 on 429 retries; and it pauses every chat while any one waits out a 429. Here each chat has
-its own window and a 429 pauses only the chat it was for.
+its own window and a 429 pauses only the chat it was for. Processes sharing a database (a
+fleet of webhook workers) also share one budget of messages per second (FleetBudget).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -23,12 +25,20 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from storage import Database
+from storage.budget import forget_seconds_before, take_sends
+
 log = logging.getLogger(__name__)
 
 # Methods that put a new message into a chat: the ones Telegram's per-chat limits count.
 _NOT_POSTING = frozenset({"sendChatAction"})
 RETRY_MARGIN = 0.1  # seconds added to retry_after: Telegram's clock is not ours
 IDLE_WINDOWS = 2048  # chat windows kept before idle ones are dropped
+# A process takes the fleet's budget in shares of a second's allowance divided by this: few
+# database writes (40 a second for the whole fleet at most), and a share left unused when
+# its second ends wastes little of the rate.
+SHARES_PER_SECOND = 40
+KEEP_BUDGET_SECONDS = 60  # seconds of budget rows kept; older ones are deleted
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +148,49 @@ class Pacing:
             del self._chats[chat_id]
 
 
+class FleetBudget:
+    """Messages every process sharing the database may start per second of the wall clock
+    (the processes' clocks agree to well under a second), taken a share at a time."""
+
+    def __init__(
+        self,
+        db: Database,
+        rate: int,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
+    ) -> None:
+        self.db = db
+        self.rate = rate
+        self.share = max(1, rate // SHARES_PER_SECOND)
+        self.clock = clock
+        self.sleep = sleep
+        self._second = -1
+        self._left = 0
+        self._lock = asyncio.Lock()
+
+    async def take(self) -> None:
+        """Wait until the fleet may start one more message. If the database cannot be
+        reached, this process goes on under its own limits alone."""
+        async with self._lock:
+            while True:
+                now = self.clock()
+                second = int(now)
+                if second == self._second and self._left:
+                    self._left -= 1
+                    return
+                try:
+                    granted = await take_sends(self.db, second, self.share, self.rate)
+                    if granted and second % KEEP_BUDGET_SECONDS == 0:
+                        await forget_seconds_before(self.db, second - KEEP_BUDGET_SECONDS)
+                except Exception as error:
+                    log.warning("the fleet's send budget is out of reach (%s)", error)
+                    return
+                if granted:
+                    self._second, self._left = second, self.share - 1
+                    return
+                await self.sleep(second + 1 - now)
+
+
 class ChatRateLimiter(BaseRateLimiter[int]):
     """PTB's rate limiter seam: every request waits for its slot; a 429 pauses its chat
     for retry_after, then the request is sent again (up to `max_retries` times, None: until
@@ -149,15 +202,20 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         max_retries: int | None = None,
         limits: Limits | None = None,
     ) -> None:
-        rate = max(1, round(overall_per_second))
-        self.pacing = Pacing(limits or Limits(overall=(rate, 1.0)))
+        self.rate = max(1, round(overall_per_second))
+        self.pacing = Pacing(limits or Limits(overall=(self.rate, 1.0)))
         self.max_retries = max_retries
+        self.fleet: FleetBudget | None = None  # set when processes share the database
 
     async def initialize(self) -> None:
         """Nothing to open."""
 
     async def shutdown(self) -> None:
         """Nothing to close."""
+
+    def share_with_fleet(self, db: Database) -> None:
+        """Count messages against the budget of every process sharing `db`, if any may."""
+        self.fleet = FleetBudget(db, self.rate) if db.shared else None
 
     async def process_request(
         self,
@@ -174,6 +232,8 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         attempt = 0
         while True:
             await self.pacing.slot(chat_id, posts)
+            if posts and self.fleet is not None:
+                await self.fleet.take()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:

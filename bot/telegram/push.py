@@ -1,11 +1,15 @@
 """Delivering the question of the day: paced under Telegram's limits, each chat once a day.
 
-A delivery is claimed in SQLite before its message is sent and finished after, so a crash
-at any point resumes without a second message: a claimed delivery is never sent again (if the
-process died with its request in flight, that one message is logged as uncertain rather than
-risking a duplicate). A request that timed out waiting for its answer is not repeated either,
-for the same reason; 5xx answers and connections that never opened are retried with backoff.
-Due times live in SQLite; the JobQueue only wakes the push up.
+Due subscriptions are claimed in batches, so processes pushing at once (every webhook worker,
+`daily --now`) share them out: on PostgreSQL a batch's rows stay locked (FOR UPDATE SKIP
+LOCKED) until its deliveries are finished, and a process that dies lets go of them at once.
+Each delivery is recorded in the database before its message is sent and finished after, so
+a crash at any point resumes without a second message: a recorded delivery is never sent
+again (if the process died with its request in flight, that one message is logged as
+uncertain rather than risking a duplicate). A request that timed out waiting for its answer
+is not repeated either, for the same reason; 5xx answers and connections that never opened
+are retried with backoff. Due times live in the database; the JobQueue only wakes the push
+up.
 """
 
 from __future__ import annotations
@@ -31,18 +35,19 @@ from telegram.error import (
 from bot.conversation.daily import DailyQuestions, Due
 from bot.telegram.pacing import retry_seconds
 from storage import Database
+from storage.engine import Claim
 from storage.subscriptions import (
     DeliveryStatus,
     advance,
     claim_delivery,
-    due_page,
+    claim_due,
     finish_delivery,
     page_key,
 )
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 500  # subscriptions read at a time: memory does not grow with their number
+CLAIM_BATCH = 200  # subscriptions claimed at a time: memory does not grow with their number
 WORKERS = 8  # requests in flight at once, enough to keep the pace over a slow network
 NETWORK_ATTEMPTS = 4  # timeouts and 5xx: tries per message before giving up for the day
 RATE_LIMIT_ATTEMPTS = 5  # 429s after the rate limiter's own retries
@@ -103,6 +108,32 @@ class PushReport:
         )
 
 
+class Batch:
+    """A claim of due subscriptions, released once every delivery queued from it is finished
+    (or when the round ends, whatever is left)."""
+
+    def __init__(self, claim: Claim, open_batches: set[Batch]) -> None:
+        self.claim = claim
+        self.left = 0
+        self._queued_all = False
+        self._open = open_batches
+
+    async def finished_one(self) -> None:
+        self.left -= 1
+        if self._queued_all and not self.left:
+            await self.release()
+
+    async def all_queued(self) -> None:
+        self._queued_all = True
+        if not self.left:
+            await self.release()
+
+    async def release(self) -> None:
+        if self in self._open:
+            self._open.discard(self)
+            await self.claim.release()
+
+
 class DailyPush(Rounds):
     name = "daily push"
 
@@ -131,61 +162,85 @@ class DailyPush(Rounds):
         super().__init__()
 
     async def run(self) -> PushReport:
-        """Send every delivery due by now, once."""
+        """Send every delivery due by now, once, sharing the work with any other process
+        pushing at the same time."""
         report = PushReport()
-        queue: asyncio.Queue[Due | None] = asyncio.Queue(maxsize=2 * self.workers)
-        async with asyncio.TaskGroup() as group:
-            for _ in range(self.workers):
-                group.create_task(self._work(queue, report))
-            try:
-                await self._queue_due(queue, report)
-            finally:
+        queue: asyncio.Queue[tuple[Due, Batch] | None] = asyncio.Queue(maxsize=2 * self.workers)
+        batches: set[Batch] = set()
+        try:
+            async with asyncio.TaskGroup() as group:
                 for _ in range(self.workers):
-                    await queue.put(None)
+                    group.create_task(self._work(queue, report))
+                try:
+                    await self._queue_due(queue, report, batches)
+                finally:
+                    for _ in range(self.workers):
+                        await queue.put(None)
+        finally:
+            for batch in list(batches):
+                await batch.release()
         return report
 
-    async def _queue_due(self, queue: asyncio.Queue[Due | None], report: PushReport) -> None:
+    async def _queue_due(
+        self,
+        queue: asyncio.Queue[tuple[Due, Batch] | None],
+        report: PushReport,
+        batches: set[Batch],
+    ) -> None:
+        """Claim due subscriptions a batch at a time and queue their deliveries; a batch is
+        released once each of its deliveries is finished."""
         now = self.clock()
         key = None
-        while self.keep_going() and (page := await due_page(self.db, now, key, PAGE_SIZE)):
-            for subscription in page:
+        while self.keep_going():
+            claim, subscriptions = await claim_due(self.db, now, key, CLAIM_BATCH)
+            batch = Batch(claim, batches)
+            batches.add(batch)
+            for subscription in subscriptions:
                 key = page_key(subscription)
                 caught_up = self.daily.catch_up(subscription, now)
                 if caught_up is None:
-                    await queue.put(self.daily.due(subscription))
+                    batch.left += 1
+                    await queue.put((self.daily.due(subscription), batch))
                 else:
-                    await advance(self.db, subscription, caught_up)
+                    await advance(claim, subscription, caught_up)
                     report.rescheduled += 1
+            await batch.all_queued()
+            if not subscriptions:
+                return
 
-    async def _work(self, queue: asyncio.Queue[Due | None], report: PushReport) -> None:
-        while (due := await queue.get()) is not None:
-            if not self.keep_going():
-                continue
-            subscription = due.subscription
-            await self.pacer.wait()
-            # Claimed right before its request goes out: a crash leaves at most the requests
-            # in flight claimed-but-unconfirmed, never a queue of claimed, unsent ones.
-            claimed = await claim_delivery(
-                self.db, subscription.chat_id, due.day, due.question.id, self.clock()
-            )
-            if not claimed:
-                await advance(
-                    self.db, subscription, self.daily.following(subscription, self.clock())
-                )
-                report.already_sent += 1
-                continue
-            status, message_ids = await self._deliver(due)
-            now = self.clock()
-            if status is DeliveryStatus.SENT:
-                await self.daily.delivered(due, message_ids, now)
-                report.sent += 1
-            elif status is DeliveryStatus.BLOCKED:
-                report.blocked += 1
-            else:
-                report.failed += 1
-            following = self.daily.following(subscription, now)
-            first = message_ids[0] if message_ids else None
-            await finish_delivery(self.db, subscription, due.day, status, following, now, first)
+    async def _work(
+        self, queue: asyncio.Queue[tuple[Due, Batch] | None], report: PushReport
+    ) -> None:
+        while (item := await queue.get()) is not None:
+            due, batch = item
+            if self.keep_going():
+                await self._push(due, batch.claim, report)
+            await batch.finished_one()
+
+    async def _push(self, due: Due, claim: Claim, report: PushReport) -> None:
+        subscription = due.subscription
+        await self.pacer.wait()
+        # Recorded right before its request goes out: a crash leaves at most the requests
+        # in flight recorded-but-unconfirmed, never a queue of recorded, unsent ones.
+        recorded = await claim_delivery(
+            self.db, subscription.chat_id, due.day, due.question.id, self.clock()
+        )
+        if not recorded:
+            await advance(claim, subscription, self.daily.following(subscription, self.clock()))
+            report.already_sent += 1
+            return
+        status, message_ids = await self._deliver(due)
+        now = self.clock()
+        if status is DeliveryStatus.SENT:
+            await self.daily.delivered(due, message_ids, now)
+            report.sent += 1
+        elif status is DeliveryStatus.BLOCKED:
+            report.blocked += 1
+        else:
+            report.failed += 1
+        following = self.daily.following(subscription, now)
+        first = message_ids[0] if message_ids else None
+        await finish_delivery(self.db, claim, subscription, due.day, status, following, now, first)
 
     async def _deliver(self, due: Due) -> tuple[DeliveryStatus, list[int]]:
         chat_id = due.subscription.chat_id

@@ -1,6 +1,8 @@
 """Webhook mode through the inbox: Telegram's request is answered only once its update is
 stored, so an update Telegram counts as delivered is never lost (a failed store answers 500
-and Telegram sends it again)."""
+and Telegram sends it again). Any number of processes may serve it behind a load balancer
+when they share a PostgreSQL database: the inbox applies each update once, in its chat's
+order, whichever process received it."""
 
 from __future__ import annotations
 
@@ -16,8 +18,8 @@ import tornado.httpserver
 import tornado.web
 from telegram import Update
 
-from bot.telegram.inbox import Inbox
-from storage.inbox import forget_handled_before
+from bot.telegram.inbox import Inbox, turn_of
+from storage.inbox import Received, forget_handled_before
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +42,10 @@ class _Receiver(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
             body = self.request.body.decode()
-            update_id = int(json.loads(body)["update_id"])
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+            update = Update.de_json(json.loads(body), self.inbox.application.bot)
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
-        await self.inbox.receive([(update_id, body)])
+        await self.inbox.receive([Received(update.update_id, turn_of(update), body)])
         self.set_status(HTTPStatus.OK)
 
 
@@ -74,6 +76,7 @@ class InboxWebhook:
         server = tornado.httpserver.HTTPServer(app)
         server.listen(self.port, listen)
         pruning = asyncio.create_task(self._prune(), name="inbox-prune")
+        rescuing = asyncio.create_task(self.inbox.rescue(), name="inbox-rescue")
         try:
             await self.inbox.application.bot.set_webhook(
                 self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
@@ -81,6 +84,7 @@ class InboxWebhook:
             await stop.wait()
         finally:
             pruning.cancel()
+            rescuing.cancel()
             server.stop()
             try:
                 await asyncio.wait_for(server.close_all_connections(), CLOSE_SECONDS)
