@@ -132,6 +132,17 @@ class SqliteDatabase(Database):
         """The rows of a query, in one trip to the reading thread."""
         return list(await self.reader.execute_fetchall(sql, tuple(parameters)))
 
+    async def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
+        async with self.reader.execute(sql) as cursor:
+            while rows := await cursor.fetchmany(size):
+                yield list(rows)
+
+    async def tables(self) -> set[str]:
+        rows = await self.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        return {row["name"] for row in rows}
+
     async def close(self) -> None:
         await self.reader.close()
         await self.connection.close()
