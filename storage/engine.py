@@ -52,9 +52,9 @@ class Database(ABC):
     async def tables(self) -> set[str]:
         """The names of the schema's tables."""
 
+    @abstractmethod
     async def after_copy(self, tx: Transaction) -> None:
-        """Bring the engine's own counters past the ids of rows copied in with their ids
-        (nothing to do where the next id follows the largest one stored)."""
+        """Bring the engine's own counters past the ids of rows copied in with their ids."""
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> Row | None:
         rows = await self.fetch_all(sql, parameters)

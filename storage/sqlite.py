@@ -143,6 +143,9 @@ class SqliteDatabase(Database):
         )
         return {row["name"] for row in rows}
 
+    async def after_copy(self, tx: SqliteTransaction) -> None:
+        """Nothing: a new rowid is always past the largest one stored."""
+
     async def close(self) -> None:
         await self.reader.close()
         await self.connection.close()
