@@ -4,6 +4,8 @@ commits."""
 
 from __future__ import annotations
 
+from contextlib import aclosing
+
 from storage.db import open_database
 from storage.engine import Database, Transaction
 from storage.postgres import is_postgres_url
@@ -110,13 +112,13 @@ async def _copy(
 async def _copy_table(source: Database, tx: Transaction, table: str) -> int:
     """Insert the source's rows into the target's table under the same column names."""
     count = 0
-    async for rows in source.batches(f"SELECT * FROM {table}", BATCH):
-        columns = list(rows[0].keys())
-        await tx.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            rows,
-        )
-        count += len(rows)
+    # Closed at once when an insert fails, so the source's connection is handed back.
+    async with aclosing(source.batches(f"SELECT * FROM {table}", BATCH)) as batches:
+        async for rows in batches:
+            columns = ", ".join(rows[0].keys())
+            places = ", ".join("?" * len(rows[0]))
+            await tx.executemany(f"INSERT INTO {table} ({columns}) VALUES ({places})", rows)
+            count += len(rows)
     return count
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.engine import Database, Row
+from storage.engine import Database, Row, Transaction
 
 SCHEME = "sqlite:///"
 PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000", "synchronous=NORMAL")
@@ -143,7 +143,7 @@ class SqliteDatabase(Database):
         )
         return {row["name"] for row in rows}
 
-    async def after_copy(self, tx: SqliteTransaction) -> None:
+    async def after_copy(self, tx: Transaction) -> None:
         """Nothing: a new rowid is always past the largest one stored."""
 
     async def close(self) -> None:
