@@ -36,14 +36,16 @@ BATCH = 1000  # rows read and written at a time
 
 
 class CopyError(Exception):
-    """The copy did not happen; the target is as it was."""
+    """The copy did not happen; the target's rows are as they were."""
 
 
 class CannotOpen(CopyError):
-    pass
+    """A URL that names no database this bot can open, or an SQLite source that is not there."""
 
 
 class TargetNotEmpty(CopyError):
+    """The target has rows and `overwrite` was not asked for."""
+
     def __init__(self, tables: list[str]) -> None:
         super().__init__(
             f"the target database already has rows in {', '.join(tables)}; "
@@ -52,6 +54,8 @@ class TargetNotEmpty(CopyError):
 
 
 class CountMismatch(CopyError):
+    """A table's rows in the target do not number those in the source (rolled back)."""
+
     def __init__(self, differences: list[str]) -> None:
         super().__init__(
             f"row counts differ after copying ({'; '.join(differences)}); is the bot still "
