@@ -1,4 +1,5 @@
-"""Command line: run the bot, try it in a terminal, grade answers, check the bank."""
+"""Command line: run the bot, try it in a terminal, grade answers, check the bank, move the
+database."""
 
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     disputes.add_argument(
         "--output", "-o", type=Path, help="export: write to this file (default: standard output)"
     )
+    database = commands.add_parser("db", help="the database: copy it to another one")
+    database.add_argument(
+        "action", choices=["copy"], help="copy every table from FROM into TO (migrated first)"
+    )
+    database.add_argument("source", metavar="FROM", help="database URL to copy from")
+    database.add_argument("target", metavar="TO", help="database URL to copy into (empty)")
+    database.add_argument(
+        "--overwrite", action="store_true", help="replace the rows TO already has"
+    )
     evaluation = commands.add_parser("grade-eval", help="measure agreement with human grades")
     evaluation.add_argument("file", type=Path, help="CSV: " + ", ".join(COLUMNS))
     bands = commands.add_parser("grade-bands", help="measure verdicts against people's bands")
@@ -55,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return _daily_now()
     if args.command == "disputes":
         return _disputes(args.action, args.id, args.score, args.output)
+    if args.command == "db":
+        return _db_copy(args.source, args.target, overwrite=args.overwrite)
     if args.command == "content":
         return _content_check()
     if args.command == "grade":
@@ -140,6 +152,24 @@ def _disputes(action: str, attempt_id: int | None, score: int | None, output: Pa
             return 0
 
     return asyncio.run(run())
+
+
+def _db_copy(source: str, target: str, *, overwrite: bool) -> int:
+    """`python -m bot db copy FROM TO`: move a deployment to another database, with the bot
+    stopped; one line per table, then the total."""
+    import asyncio
+
+    from storage.copy import CopyError, copy_database
+
+    try:
+        copied = asyncio.run(copy_database(source, target, overwrite=overwrite))
+    except CopyError as error:
+        print(f"db copy: {error}", file=sys.stderr)
+        return 1
+    for table, count in copied:
+        print(f"{table} {count} rows")
+    print(f"copied {sum(count for _, count in copied)} rows in {len(copied)} tables; counts match")
+    return 0
 
 
 def _serve(*, console: bool) -> int:

@@ -59,6 +59,18 @@ class Database(ABC):
     @abstractmethod
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]: ...
 
+    @abstractmethod
+    def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
+        """The rows of one query, `size` at a time, read as they are needed."""
+
+    @abstractmethod
+    async def tables(self) -> set[str]:
+        """The names of the schema's tables."""
+
+    @abstractmethod
+    async def after_copy(self, tx: Transaction) -> None:
+        """Bring the engine's own counters past the ids of rows copied in with their ids."""
+
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> Row | None:
         rows = await self.fetch_all(sql, parameters)
         return rows[0] if rows else None

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from storage.engine import Database, Row
+from storage.engine import Database, Row, Transaction
 
 SCHEMES = ("postgresql://", "postgres://")
 POOL_SIZE = 10  # connections per process; a handler holds one only for a statement or a transaction
@@ -141,6 +141,34 @@ class PostgresDatabase(Database):
             await self.pool.release(connection)  # the reset rolls back
             raise
         return LockedClaim(self.pool, connection, rows)
+
+    async def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
+        """Through a server-side cursor, which lives in a read-only transaction."""
+        async with self.pool.acquire() as connection, connection.transaction(readonly=True):
+            cursor = await connection.cursor(translate(sql))
+            while rows := await cursor.fetch(size):
+                yield rows
+
+    async def tables(self) -> set[str]:
+        rows = await self.fetch_all(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+        return {row["table_name"] for row in rows}
+
+    async def after_copy(self, tx: Transaction) -> None:
+        """Each identity column's sequence set past the largest id stored, so the next row
+        inserted without an id does not take a copied one."""
+        identities = await tx.fetch_all(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND is_identity = 'YES'"
+        )
+        for table, column in identities:
+            await tx.execute(
+                f'SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(MAX("{column}"), 0) + 1, '
+                f'false) FROM "{table}"',
+                (table, column),
+            )
 
     @asynccontextmanager
     async def migrating(self) -> AsyncIterator[None]:

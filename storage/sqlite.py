@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.engine import Database, Row
+from storage.engine import Database, Row, Transaction
 
 SCHEME = "sqlite:///"
 PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000", "synchronous=NORMAL")
@@ -150,6 +150,20 @@ class SqliteDatabase(Database):
 
     async def claim(self, sql: str, parameters: Iterable[Any] = ()) -> ReadClaim:
         return ReadClaim(self, await self.fetch_all(sql, parameters))
+
+    async def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
+        async with self.reader.execute(sql) as cursor:
+            while rows := await cursor.fetchmany(size):
+                yield list(rows)
+
+    async def tables(self) -> set[str]:
+        rows = await self.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        return {row["name"] for row in rows}
+
+    async def after_copy(self, tx: Transaction) -> None:
+        """Nothing: a new rowid is always past the largest one stored."""
 
     async def close(self) -> None:
         await self.reader.close()
