@@ -34,6 +34,18 @@ SWAPPED_WORDS = 3
 # A point opens with its side when the side is named among its first this many content words.
 SUBJECT_OPENING_WORDS = 2
 
+# A key point denied is a wrong claim: a clause holds nearly all of a phrasing (DENIED_WORDS
+# words at least) with "not" or "never" over DENIED_WORDS of its words and DENIED_SHARE of its
+# weight ("list.sort() does not sort in place"), and the answer earns the point nowhere. "no"
+# and "without" say something is absent ("no RecursionError"), not that a claim is false; a
+# negation in a condition, a hedge ("not sure about") or a contrast (", not X") denies nothing.
+# The bank's counter-statements are the check: at the hit coverage (0.7) or 0.8 two true ones
+# were flagged ("None cannot be compared with an int, so ... raises TypeError"), at 0.9 none;
+# on the tuning questions every answer flagged so was one interviewers failed.
+DENIED_COVERAGE = 0.9
+DENIED_WORDS = 2
+DENIED_SHARE = 0.2
+
 # Score points taken off for each wrong claim found (floor 0), and a wrong claim keeps the
 # score under STRONG_FROM: a wrong claim costs more than a missing point. On the blind bands 20
 # agreed a little better than 10, 30 or halving the score (a partly right answer with one
