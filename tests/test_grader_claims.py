@@ -184,3 +184,28 @@ def test_a_key_point_the_answer_denies_is_a_wrong_claim(answer):
 )
 def test_a_negation_that_does_not_deny_the_point_is_not_a_wrong_claim(answer):
     assert not denied(SORTING, answer)
+
+
+def test_returns_none_is_not_returning_a_value():
+    sort = PreparedQuestion(
+        key_points=(KeyPoint("list.sort() sorts in place", ("sorts in place",)),),
+        misconceptions=(
+            Misconception(
+                "list.sort() returns the sorted list",
+                ("the sort method returns the sorted list",),
+                "list.sort() returns None.",
+            ),
+        ),
+        prompt="What does list.sort() return?",
+    )
+    assert not flagged(sort, "list.sort() is a list method that sorts in place and returns None")
+    assert flagged(sort, "the sort method returns the sorted list")
+
+
+def test_is_a_and_has_a_are_words():
+    shapes = PreparedQuestion(
+        key_points=(KeyPoint("Inheritance is is-a", ("inheritance is-a relationship",)),),
+        prompt="Compare inheritance and composition.",
+    )
+    assert shapes.grade("inheritance models is-a").points[0].coverage is Coverage.HIT
+    assert shapes.grade("inheritance is a way to reuse code").points[0].coverage is not Coverage.HIT
