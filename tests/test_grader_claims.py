@@ -209,3 +209,22 @@ def test_is_a_and_has_a_are_words():
     )
     assert shapes.grade("inheritance models is-a").points[0].coverage is Coverage.HIT
     assert shapes.grade("inheritance is a way to reuse code").points[0].coverage is not Coverage.HIT
+
+
+def test_two_wrong_claims_make_a_fail():
+    two = PreparedQuestion(
+        key_points=(
+            KeyPoint("Dicts keep insertion order", ("dicts keep insertion order",)),
+            KeyPoint("Sets are unordered", ("sets are unordered",)),
+        ),
+        misconceptions=(
+            Misconception("Tuples are mutable", ("tuples can be changed",), "They are not."),
+            Misconception("Lists are hashable", ("lists can be dict keys",), "They are not."),
+        ),
+        prompt="Compare the built-in collections.",
+    )
+    answer = "Dicts keep insertion order. Sets are unordered."
+    assert two.grade(answer).score >= 70
+    one = two.grade(answer + " Tuples are mutable.")
+    assert 30 <= one.score < 70
+    assert two.grade(answer + " Tuples are mutable. Lists are hashable.").score < 30

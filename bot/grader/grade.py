@@ -543,7 +543,7 @@ def _credit(coverage: Coverage) -> float:
 def score_of(results: tuple[PointResult, ...], wrong_claims: int) -> int:
     """The score: the weighted share of the key points earned, on the curve fitted to
     interviewers' bands, less a penalty per wrong claim; a wrong claim keeps a score out of
-    the strong band."""
+    the strong band, and WRONG_CLAIMS_TO_FAIL of them make it a fail."""
     total = sum(r.point.weight for r in results)
     if not total:
         return 0
@@ -551,6 +551,8 @@ def score_of(results: tuple[PointResult, ...], wrong_claims: int) -> int:
     score = 100 * share**t.SCORE_CURVE
     if wrong_claims:
         score = min(score - t.MISCONCEPTION_PENALTY * wrong_claims, t.STRONG_FROM - 1)
+    if wrong_claims >= t.WRONG_CLAIMS_TO_FAIL:
+        score = min(score, t.PARTIAL_FROM - 1)
     return max(0, round(score))
 
 

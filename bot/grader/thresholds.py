@@ -51,6 +51,9 @@ DENIED_SHARE = 0.2
 # agreed a little better than 10, 30 or halving the score (a partly right answer with one
 # mistake stays partial).
 MISCONCEPTION_PENALTY = 20
+# Two wrong claims make an answer a fail, however much else it covers: interviewers failed
+# every answer of the tuning questions in which the grader found two (three answers).
+WRONG_CLAIMS_TO_FAIL = 2
 
 # Words the question itself uses count for less: repeating the prompt is not knowledge.
 PROMPT_WORD_WEIGHT = 0.5
