@@ -228,3 +228,11 @@ def test_two_wrong_claims_make_a_fail():
     one = two.grade(answer + " Tuples are mutable.")
     assert 30 <= one.score < 70
     assert two.grade(answer + " Tuples are mutable. Lists are hashable.").score < 30
+
+
+def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
+    salad = "It is all about the onion model: requests, layers, hooks, flags, values, members."
+    assert ENUM.grade(salad).score < 30
+    stated = "Requests pass top to bottom, like an onion model: layers, hooks, flags, values."
+    assert ENUM.grade(stated).points[1].coverage is Coverage.HIT
+    assert ENUM.grade(stated).score >= 30

@@ -272,6 +272,9 @@ class PreparedQuestion:
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
         score = score_of(results, len(found))
+        if len(listed) >= t.SALAD_SHARE * len({word.start for word in reading.words}):
+            # Mostly a list of terms: the answer names the topic's words, it states nothing.
+            score = min(score, t.PARTIAL_FROM - 1)
         return Grade(score, verdict(score), results, found, tip(results))
 
     def _swaps(self, found_points, results, mentions: list[_Mention]):

@@ -102,6 +102,11 @@ ONE_WORD_COVERAGE = 0.45
 LISTED_COVERAGE = 0.45
 LIST_RUN = 4
 LIST_ITEM_WORDS = 3
+# An answer with this share of its words in such lists is keyword salad ("all about the
+# pipeline: request, response, layers, the onion model, ..."): a fail, whatever it names.
+# On the tuning questions every answer at 0.6 or more was one interviewers failed; correct
+# terse answers in list form reached 0.56 on the labelled set.
+SALAD_SHARE = 0.6
 
 # A word opposite to a phrasing's ("true" for "false") among the words found, or within this
 # many content words of them, means the clause says the opposite: no match there.
