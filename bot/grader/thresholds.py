@@ -103,10 +103,11 @@ LISTED_COVERAGE = 0.45
 LIST_RUN = 4
 LIST_ITEM_WORDS = 3
 # An answer with this share of its words in such lists is keyword salad ("all about the
-# pipeline: request, response, layers, the onion model, ..."): a fail, whatever it names.
-# On the tuning questions every answer at 0.6 or more was one interviewers failed; correct
-# terse answers in list form reached 0.56 on the labelled set.
-SALAD_SHARE = 0.6
+# metaclass hooks: type, __prepare__, __new__, __init__, __call__, namespaces, ..."): a fail,
+# whatever it names. Correct terse answers in list form reach 0.56 on the labelled set and
+# 0.46 on the tuning questions, so the line keeps a wide margin above them (0.6 failed two
+# more keyword salads there, at the cost of that margin).
+SALAD_SHARE = 0.7
 
 # A word opposite to a phrasing's ("true" for "false") among the words found, or within this
 # many content words of them, means the clause says the opposite: no match there.
