@@ -125,3 +125,114 @@ def test_terms_merely_listed_are_named_not_stated():
     listed = "enum: members, values, onion model, layers, hooks, flags"
     assert coverage(ENUM, listed, 1) is Coverage.MISSED
     assert coverage(ENUM, "it works like an onion model", 1) is Coverage.HIT
+
+
+SORTING = PreparedQuestion(
+    key_points=(
+        KeyPoint("list.sort() sorts the list in place", ("sorts the list in place",), 2.0),
+        KeyPoint("sorted() returns a new list", ("sorted returns a new list",), 2.0),
+        KeyPoint("Very deep nesting raises RecursionError", ("deep recursion raises an error",)),
+    ),
+    prompt="What is the difference between sorted() and list.sort()?",
+)
+
+
+def denied(question, answer):
+    return [
+        found.misconception.correction
+        for found in question.grade(answer).misconceptions
+        if found.misconception.text.startswith("Denies")
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "list.sort() does not sort the list in place, it copies it.",
+        "The GIL is never released during I/O.",
+        "The GIL is not released during I/O, so threads wait.",
+    ],
+)
+def test_a_key_point_the_answer_denies_is_a_wrong_claim(answer):
+    question = SORTING if "sort" in answer else THREADS
+    assert denied(question, answer) == [question.key_points[0].text]
+    assert question.grade(answer).score < 30
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "If it is not sorted in place, the list stays as it was.",
+        "Not sure, but it sorts the list in place.",
+        "Use sorted() instead of sorting the list in place to keep the input.",
+        "With an explicit stack there is no deep recursion and no error.",
+        "Without sorting the list in place you keep the original.",
+        "Sorting does not help here: sorted returns a new list.",
+        "Does list.sort() not sort the list in place?",
+        "list.sort() sorts the list in place. It does not sort the list in place for tuples.",
+    ],
+    ids=[
+        "condition",
+        "hedge",
+        "alternative",
+        "absence",
+        "without",
+        "other-predicate",
+        "asked",
+        "earned-elsewhere",
+    ],
+)
+def test_a_negation_that_does_not_deny_the_point_is_not_a_wrong_claim(answer):
+    assert not denied(SORTING, answer)
+
+
+def test_returns_none_is_not_returning_a_value():
+    sort = PreparedQuestion(
+        key_points=(KeyPoint("list.sort() sorts in place", ("sorts in place",)),),
+        misconceptions=(
+            Misconception(
+                "list.sort() returns the sorted list",
+                ("the sort method returns the sorted list",),
+                "list.sort() returns None.",
+            ),
+        ),
+        prompt="What does list.sort() return?",
+    )
+    assert not flagged(sort, "list.sort() is a list method that sorts in place and returns None")
+    assert flagged(sort, "the sort method returns the sorted list")
+
+
+def test_is_a_and_has_a_are_words():
+    shapes = PreparedQuestion(
+        key_points=(KeyPoint("Inheritance is is-a", ("inheritance is-a relationship",)),),
+        prompt="Compare inheritance and composition.",
+    )
+    assert shapes.grade("inheritance models is-a").points[0].coverage is Coverage.HIT
+    assert shapes.grade("inheritance is a way to reuse code").points[0].coverage is not Coverage.HIT
+
+
+def test_two_wrong_claims_make_a_fail():
+    two = PreparedQuestion(
+        key_points=(
+            KeyPoint("Dicts keep insertion order", ("dicts keep insertion order",)),
+            KeyPoint("Sets are unordered", ("sets are unordered",)),
+        ),
+        misconceptions=(
+            Misconception("Tuples are mutable", ("tuples can be changed",), "They are not."),
+            Misconception("Lists are hashable", ("lists can be dict keys",), "They are not."),
+        ),
+        prompt="Compare the built-in collections.",
+    )
+    answer = "Dicts keep insertion order. Sets are unordered."
+    assert two.grade(answer).score >= 70
+    one = two.grade(answer + " Tuples are mutable.")
+    assert 30 <= one.score < 70
+    assert two.grade(answer + " Tuples are mutable. Lists are hashable.").score < 30
+
+
+def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
+    salad = "It is all about the onion model: requests, layers, hooks, flags, values, members."
+    assert ENUM.grade(salad).score < 30
+    stated = "Requests pass top to bottom, like an onion model: layers, hooks, flags, values."
+    assert ENUM.grade(stated).points[1].coverage is Coverage.HIT
+    assert ENUM.grade(stated).score >= 30

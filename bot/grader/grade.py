@@ -32,6 +32,8 @@ REPORTING = frozenset(
     incorrect untrue misleading misunderstanding contrary belief believe believes people
     myth folklore""".split()
 )
+# ... and those that report a denial: "False" is mostly the value ("prints False").
+DENIAL_REPORTING = REPORTING - {stem("false")}
 # Words that make a claim absolute: a misconception that says one is flagged only where the
 # answer says it too ("sys.path[0] is always the cwd" is not "with -m, sys.path[0] is the cwd").
 QUANTIFIERS = frozenset(stem(word) for word in "always only every each".split())
@@ -265,10 +267,14 @@ class PreparedQuestion:
             for point, (match, _) in zip(self._points, found_points, strict=True)
         )
         wrong_matches += self._swaps(found_points, results, mentions)
+        wrong_matches += self._denials(results, reading, mentions, wrong_words)
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
         score = score_of(results, len(found))
+        if len(listed) >= t.SALAD_SHARE * len({word.start for word in reading.words}):
+            # Mostly a list of terms: the answer names the topic's words, it states nothing.
+            score = min(score, t.PARTIAL_FROM - 1)
         return Grade(score, verdict(score), results, found, tip(results))
 
     def _swaps(self, found_points, results, mentions: list[_Mention]):
@@ -292,6 +298,60 @@ class PreparedQuestion:
                 correction=point.point.text,
             )
             yield claim, swapped
+
+    def _denials(self, results, reading: Reading, mentions: list[_Mention], wrong_words):
+        """Key points the answer denies: a clause that states all of a point's phrasing with
+        a negation over its claim ("a context manager can not suppress the exception"), when
+        the answer earns that point nowhere: the key fact negated is a wrong claim."""
+        for point, result in zip(self._points, results, strict=True):
+            if result.coverage is not Coverage.MISSED:
+                continue
+            denial = self._denial(point, reading, mentions, wrong_words)
+            if denial:
+                claim = Misconception(
+                    text=f"Denies that {point.point.text[:1].lower()}{point.point.text[1:]}",
+                    alternatives=(),
+                    correction=point.point.text,
+                )
+                yield claim, denial
+
+    def _denial(
+        self, point: _Point, reading: Reading, mentions: list[_Mention], wrong_words
+    ) -> Match | None:
+        for phrase in point.phrases:
+            if len(phrase.stems) < t.DENIED_WORDS:
+                continue
+            for match in clause_matches(phrase, reading, polarity=False):
+                if len(match.words) < t.DENIED_WORDS or match.coverage < t.DENIED_COVERAGE:
+                    continue
+                if not _denies(phrase, match, reading):
+                    continue
+                if any(word.start in wrong_words for word in match.words):
+                    continue
+                if (
+                    point.subject is not None
+                    and phrase.text not in point.foreign
+                    and _governing(match, mentions) not in (point.subject, None)
+                ):
+                    continue
+                if self._stated(match, reading):
+                    return match
+        return None
+
+    @staticmethod
+    def _stated(match: Match, reading: Reading) -> bool:
+        """A clause that is not a question, not reported and not qualified ("False" there is
+        mostly the value)."""
+        clause = match.clause
+        if clause in reading.text.questions:
+            return False
+        own = set(match.phrase.stems)
+        return not any(
+            word.clause == clause
+            and word.stem not in own
+            and (word.stem in DENIAL_REPORTING or word.stem in QUALIFIERS or _is_version(word.text))
+            for word in reading.words
+        )
 
     def _best_point_match(
         self, point: _Point, reading: Reading, mentions: list[_Mention], listed: frozenset[int]
@@ -393,6 +453,39 @@ def _term_lists(reading: Reading) -> frozenset[int]:
     return frozenset(listed)
 
 
+def _denies(phrase: Phrase, match: Match, reading: Reading) -> bool:
+    """Whether "not" or "never" denies the phrasing in the match's stretch of its clause.
+
+    It stands right before one of the phrasing's words that follows another (what the claim
+    is about), opens the clause ("they do not short-circuit") or opens the phrasing ("is never
+    released during I/O" for "released during I/O"), and it governs DENIED_WORDS of the
+    phrasing's words, DENIED_SHARE of its weight. So it denies the claim ("sort() does not
+    sort in place"), not a word near it ("threads do not help for CPU-bound work, use
+    processes"), a claim about something else ("sets do not keep insertion order") or one
+    name ("now with timezone.utc" against "not timezone aware")."""
+    first, last = match.words[0].start, match.words[-1].end
+    wanted = dict(zip(phrase.stems, phrase.weights, strict=True))
+    for negated_stem in phrase.negated_stems:
+        wanted.pop(negated_stem, None)
+    span = [
+        word
+        for word in reading.words
+        if word.clause == match.clause and first <= word.start <= last and word.stem in wanted
+    ]
+    opening = next(word.start for word in reading.words if word.clause == match.clause)
+    if not any(
+        word.denied
+        and (word.start > first or word.start == opening or word.stem == phrase.stems[0])
+        for word in span
+    ):
+        return False
+    negated = {word.stem: word.start for word in span if word.negated}
+    return (
+        len(set(negated.values())) >= t.DENIED_WORDS
+        and sum(wanted[word] for word in negated) >= t.DENIED_SHARE * phrase.total
+    )
+
+
 def _is_version(text: str) -> bool:
     """A Python version in a clause ("since 3.12", "before 3.7") makes it a dated claim."""
     return text[:2] in ("2.", "3.") and text.replace(".", "").isdigit()
@@ -453,7 +546,7 @@ def _credit(coverage: Coverage) -> float:
 def score_of(results: tuple[PointResult, ...], wrong_claims: int) -> int:
     """The score: the weighted share of the key points earned, on the curve fitted to
     interviewers' bands, less a penalty per wrong claim; a wrong claim keeps a score out of
-    the strong band."""
+    the strong band, and WRONG_CLAIMS_TO_FAIL of them make it a fail."""
     total = sum(r.point.weight for r in results)
     if not total:
         return 0
@@ -461,6 +554,8 @@ def score_of(results: tuple[PointResult, ...], wrong_claims: int) -> int:
     score = 100 * share**t.SCORE_CURVE
     if wrong_claims:
         score = min(score - t.MISCONCEPTION_PENALTY * wrong_claims, t.STRONG_FROM - 1)
+    if wrong_claims >= t.WRONG_CLAIMS_TO_FAIL:
+        score = min(score, t.PARTIAL_FROM - 1)
     return max(0, round(score))
 
 

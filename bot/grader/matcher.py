@@ -144,9 +144,12 @@ def _concept_stems(word: str) -> tuple[str, ...]:
     return concept_table().get((stem(word),), (stem(word),))
 
 
-def clause_matches(phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset()):
+def clause_matches(
+    phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset(), polarity: bool = True
+):
     """The densest window of each clause holding the phrase's words (but those in `skip`),
-    with the phrase's polarity: one Match per clause that holds any of them."""
+    with the phrase's polarity (or either, when `polarity` is False): one Match per clause
+    that holds any of them."""
     positions = reading.positions
     if positions.keys().isdisjoint(phrase.stems):
         return
@@ -160,7 +163,7 @@ def clause_matches(phrase: Phrase, reading: Reading, skip: frozenset[str] = froz
         negated = wanted in phrase.negated_stems
         for position in positions.get(wanted, ()):
             word = words[position]
-            if word.negated == negated:
+            if word.negated == negated or not polarity:
                 by_clause.setdefault(word.clause, []).append((position, index))
     for clause, events in by_clause.items():
         found, weight = _densest(phrase, events, words)

@@ -27,17 +27,25 @@ STOP_WORDS = frozenset(
 NEGATIONS = frozenset(
     {"not", "no", "never", "without", "nothing", "neither", "nor", "unlike", "refuses"}
 )
+# The negations that deny a predicate ("does not sort in place"), as opposed to those that
+# say something is absent ("no RecursionError", "without copying").
+DENYING = frozenset({"not", "never", "neither", "nor"})
+# ... but not in a condition ("if it is not there, it looks in the class"), a hedge ("not
+# sure about X") or a contrast (", not X").
+CONDITIONS = frozenset({"if", "unless", "whether", "when"})
+HEDGES = frozenset({"sure", "certain"})
 # Words after which a negation does not deny what follows ("not only X but also Y").
 NEGATION_UNDONE = frozenset({"only", "just", "merely", "necessarily"})
 # Words that start a new clause: a claim never spans them.
 CLAUSE_WORDS = frozenset({"but", "whereas", "however", "although", "though", "while", "whilst"})
 # Punctuation that ends a negation's scope; "." ";" "!" "?" and new lines also end the clause.
-SCOPE_BREAKS = frozenset(",:()[]{}")
+SCOPE_BREAKS = frozenset(",:()[]{}—–")
 CLAUSE_ENDS = frozenset(".;!?")
 # Phrases that deny what follows them, rewritten to a plain "not".
-NEGATING_PHRASES = re.compile(
-    r"\b(instead of|rather than|as opposed to|no longer|not anymore|in place of|fails to)\b"
-)
+NEGATING_PHRASES = re.compile(r"\b(no longer|not anymore|fails to)\b")
+# Phrases that name an alternative, rewritten to "unlike": what follows is not so, but is not
+# denied either ("an explicit stack instead of recursion").
+ALTERNATIVE_PHRASES = re.compile(r"\b(instead of|rather than|as opposed to|in place of)\b")
 SHORTHAND_WORD = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w/])")
 CONTRACTIONS = (
     (re.compile(r"\bcan[’']t\b"), "can not"),
@@ -55,7 +63,7 @@ IO = re.compile(r"\bi/o\b")
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
 # A bullet or numbered item at the start of a line, or an arrow between claims.
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+", re.MULTILINE)
-TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+|[.,;:!?()\[\]{}]|\n")
+TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+|[.,;:!?()\[\]{}—–]|\n")
 LONGEST_CONCEPT = 5
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -88,6 +96,9 @@ class Word:
     start: int
     end: int
     clause: int = 0
+    # The first word after a negation that denies a predicate ("does not sort in place"):
+    # "not" or "never", not "no" or "without", which say something is absent.
+    denied: bool = False
 
 
 @lru_cache(maxsize=65536)
@@ -104,6 +115,7 @@ def normalise(text: str) -> str:
     for pattern, replacement in CONTRACTIONS:
         text = pattern.sub(replacement, text)
     text = NEGATING_PHRASES.sub("not", text)
+    text = ALTERNATIVE_PHRASES.sub("unlike", text)
     return SHORTHAND_WORD.sub(lambda match: SHORTHAND[match.group()], text)
 
 
@@ -149,6 +161,7 @@ def analyse(text: str) -> Analysed:
     questions: set[int] = set()
     negated: set[int] = set()
     scope = clause = 0
+    denying = conditional = False
     index = 0
     while index < len(tokens):
         token, start, end = tokens[index]
@@ -160,29 +173,58 @@ def analyse(text: str) -> Analysed:
                 questions.add(clause)
             clause += 1
             scope = 0
+            conditional = False
             continue
         if token in CLAUSE_WORDS:
             clause += 1
             scope = 0
+            conditional = False
             continue
         if token in SCOPE_BREAKS or token in CLAUSE_ENDS:
             scope = 0
+            conditional = False
             continue
+        if token in CONDITIONS:
+            conditional = True
         found = _concept(tokens, index - 1, table)
         if found:
             length, stems = found
             end = tokens[index - 2 + length][2]
             for concept_stem in stems:
-                words.append(Word(normal[start:end], concept_stem, scope > 0, start, end, clause))
+                words.append(
+                    Word(
+                        normal[start:end],
+                        concept_stem,
+                        scope > 0,
+                        start,
+                        end,
+                        clause,
+                        scope == NEGATION_SCOPE and denying,
+                    )
+                )
             index += length - 1
         elif token in NEGATIONS:
             undone = index < len(tokens) and tokens[index][0] in NEGATION_UNDONE
             scope = 0 if undone else NEGATION_SCOPE
+            hedged = index < len(tokens) and tokens[index][0] in HEDGES
+            # ", not X" sets X against what came before: "identity, not equality".
+            contrast = index > 1 and tokens[index - 2][0] == ","
+            denying = token in DENYING and not (conditional or hedged or contrast)
             if not undone:
                 negated.add(clause)
             continue
         elif token not in STOP_WORDS:
-            words.append(Word(token, stem(token), scope > 0, start, end, clause))
+            words.append(
+                Word(
+                    token,
+                    stem(token),
+                    scope > 0,
+                    start,
+                    end,
+                    clause,
+                    scope == NEGATION_SCOPE and denying,
+                )
+            )
         else:
             continue
         scope = max(scope - 1, 0)

@@ -34,11 +34,26 @@ SWAPPED_WORDS = 3
 # A point opens with its side when the side is named among its first this many content words.
 SUBJECT_OPENING_WORDS = 2
 
+# A key point denied is a wrong claim: a clause holds nearly all of a phrasing (DENIED_WORDS
+# words at least) with "not" or "never" over DENIED_WORDS of its words and DENIED_SHARE of its
+# weight ("list.sort() does not sort in place"), and the answer earns the point nowhere. "no"
+# and "without" say something is absent ("no RecursionError"), not that a claim is false; a
+# negation in a condition, a hedge ("not sure about") or a contrast (", not X") denies nothing.
+# The bank's counter-statements are the check: at the hit coverage (0.7) or 0.8 two true ones
+# were flagged ("None cannot be compared with an int, so ... raises TypeError"), at 0.9 none;
+# on the tuning questions every answer flagged so was one interviewers failed.
+DENIED_COVERAGE = 0.9
+DENIED_WORDS = 2
+DENIED_SHARE = 0.2
+
 # Score points taken off for each wrong claim found (floor 0), and a wrong claim keeps the
 # score under STRONG_FROM: a wrong claim costs more than a missing point. On the blind bands 20
 # agreed a little better than 10, 30 or halving the score (a partly right answer with one
 # mistake stays partial).
 MISCONCEPTION_PENALTY = 20
+# Two wrong claims make an answer a fail, however much else it covers: interviewers failed
+# every answer of the tuning questions in which the grader found two (three answers).
+WRONG_CLAIMS_TO_FAIL = 2
 
 # Words the question itself uses count for less: repeating the prompt is not knowledge.
 PROMPT_WORD_WEIGHT = 0.5
@@ -87,6 +102,12 @@ ONE_WORD_COVERAGE = 0.45
 LISTED_COVERAGE = 0.45
 LIST_RUN = 4
 LIST_ITEM_WORDS = 3
+# An answer with this share of its words in such lists is keyword salad ("all about the
+# metaclass hooks: type, __prepare__, __new__, __init__, __call__, namespaces, ..."): a fail,
+# whatever it names. Correct terse answers in list form reach 0.56 on the labelled set and
+# 0.46 on the tuning questions, so the line keeps a wide margin above them (0.6 failed two
+# more keyword salads there, at the cost of that margin).
+SALAD_SHARE = 0.7
 
 # A word opposite to a phrasing's ("true" for "false") among the words found, or within this
 # many content words of them, means the clause says the opposite: no match there.

@@ -72,6 +72,9 @@ SHORTHAND = {
     "pkgs": "packages",
     "dep": "dependency",
     "deps": "dependencies",
+    # The relationships, as one word each: "is" and "a" alone are stop words.
+    "is-a": "isa",
+    "has-a": "hasa",
 }
 
 # Concepts: each line is a canonical wording and the other wordings that mean the same in an
@@ -139,6 +142,9 @@ CONCEPTS = {
     "faster": ["quicker", "speed up", "more performant", "better performance"],
     "slower": ["slow down", "worse performance"],
     "run": ["execute", "invoke"],
+    # One invented word, so that "returns None" is never read as returning a value ("sort()
+    # returns None" is not "sort() returns the sorted list").
+    "returnsnone": ["return none", "gives back none"],
     # One invented word, so that the build is never read as "threads".
     "freethreaded": [
         "free threaded",
