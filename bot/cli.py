@@ -15,6 +15,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("console", help="talk to the bot in this terminal, no Telegram needed")
+    commands.add_parser(
+        "webhook",
+        help="the Telegram bot behind WEBHOOK_URL (WEB_CONCURRENCY workers on PostgreSQL)",
+    )
     content = commands.add_parser("content", help="work with the question bank")
     content.add_argument("action", choices=["check"], help="validate and summarize the bank")
     grade = commands.add_parser("grade", help="grade one answer to a bank question")
@@ -59,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command in (None, "console"):
-        return _serve(console=args.command == "console")
+    if args.command in (None, "console", "webhook"):
+        return _serve(console=args.command == "console", webhook=args.command == "webhook")
     if args.command == "daily":
         return _daily_now()
     if args.command == "disputes":
@@ -82,6 +86,10 @@ NO_TOKEN = """No TELEGRAM_BOT_TOKEN is set, so the bot cannot reach Telegram.
 To get a token: open Telegram, talk to @BotFather, send /newbot, and follow its questions;
 then run:  TELEGRAM_BOT_TOKEN=123456:ABC... python -m bot
 To try the bot without Telegram right now:  python -m bot console"""
+
+NO_WEBHOOK = """python -m bot webhook needs WEBHOOK_URL: the public HTTPS address of this service,
+where Telegram will post updates. For long polling instead, run python -m bot (the Procfile's
+worker process) and no web process."""
 
 
 def _settings():
@@ -172,11 +180,14 @@ def _db_copy(source: str, target: str, *, overwrite: bool) -> int:
     return 0
 
 
-def _serve(*, console: bool) -> int:
-    """Run the Telegram bot; or the console, when asked or when there is no token and a
-    person is at the terminal."""
+def _serve(*, console: bool, webhook: bool = False) -> int:
+    """Run the Telegram bot (behind a webhook only, with `webhook`); or the console, when
+    asked or when there is no token and a person is at the terminal."""
     settings = _settings()
     if settings is None:
+        return 2
+    if webhook and not settings.webhook_url:
+        print(NO_WEBHOOK, file=sys.stderr)
         return 2
     if not console and not settings.token:
         print(NO_TOKEN, file=sys.stderr)

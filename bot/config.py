@@ -22,6 +22,7 @@ class Settings:
     log_level: str = "INFO"
     webhook_url: str = ""
     port: int = 8443
+    web_concurrency: int = 1  # webhook worker processes sharing the port
     max_messages_per_second: float = 30.0
     paid_broadcast: bool = False
 
@@ -35,6 +36,7 @@ class Settings:
             log_level=env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
             webhook_url=env.get("WEBHOOK_URL", "").strip(),
             port=_number(env, "PORT", 8443, int),
+            web_concurrency=_number(env, "WEB_CONCURRENCY", 1, int),
             max_messages_per_second=_number(env, "TELEGRAM_MAX_RATE", 30.0, float),
             paid_broadcast=env.get("TELEGRAM_PAID_BROADCAST", "").strip().lower()
             in ("1", "true", "yes", "on"),

@@ -39,13 +39,15 @@ def environment(fake: FakeTelegram, database_url: str, rate: int = 1000) -> dict
 
 
 def webhook_worker(
-    fake: FakeTelegram, database_url: str, port: int, log: Path
+    fake: FakeTelegram, database_url: str, port: int, log: Path, processes: int = 1
 ) -> subprocess.Popen[bytes]:
-    """`python -m bot` in webhook mode on `port`, its output appended to `log`."""
+    """`python -m bot` in webhook mode on `port` (as `processes` workers sharing it), its
+    output appended to `log`."""
     env = {
         **environment(fake, database_url),
         "WEBHOOK_URL": f"https://bot.example/{HOOK_PATH}",
         "PORT": str(port),
+        "WEB_CONCURRENCY": str(processes),
     }
     with log.open("ab") as output:
         return subprocess.Popen(

@@ -30,6 +30,13 @@ def test_without_a_token_it_explains_how_to_get_one_and_how_to_try_console_mode(
     assert "@BotFather" in result.stderr and "python -m bot console" in result.stderr
 
 
+def test_the_web_process_without_a_webhook_url_says_what_to_set(tmp_path):
+    result = run("webhook", TELEGRAM_BOT_TOKEN="1:x", DATABASE_URL=f"sqlite:///{tmp_path}/b.db")
+    assert result.returncode == 2
+    assert "needs WEBHOOK_URL" in result.stderr and "worker process" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_console_mode_runs_the_same_conversation(tmp_path):
     url = f"sqlite:///{tmp_path / 'console.db'}"
     result = run(

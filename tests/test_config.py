@@ -6,6 +6,7 @@ import pytest
 
 from bot.config import ConfigError, Settings
 from bot.logs import Redact, setup_logging
+from bot.telegram.app import worker_count
 
 TOKEN = "123456:AAH-secret-token"
 
@@ -29,7 +30,13 @@ def test_defaults_and_overrides():
 
 
 @pytest.mark.parametrize(
-    "env", [{"ADMIN_IDS": "1,two"}, {"PORT": "http"}, {"TELEGRAM_MAX_RATE": "-3"}]
+    "env",
+    [
+        {"ADMIN_IDS": "1,two"},
+        {"PORT": "http"},
+        {"TELEGRAM_MAX_RATE": "-3"},
+        {"WEB_CONCURRENCY": "0"},
+    ],
 )
 def test_unusable_settings_are_named(env):
     with pytest.raises(ConfigError, match=next(iter(env))):
@@ -64,3 +71,21 @@ def test_redact_keeps_records_without_secrets_intact():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello %s", ("world",), None)
     assert Redact([TOKEN]).filter(record)
     assert record.getMessage() == "hello world"
+
+
+PG = "postgresql://bot@127.0.0.1:5432/bot"
+
+
+@pytest.mark.parametrize(
+    ("env", "workers"),
+    [
+        ({"WEB_CONCURRENCY": "3", "WEBHOOK_URL": "https://x.example/h", "DATABASE_URL": PG}, 3),
+        ({"WEB_CONCURRENCY": "3", "DATABASE_URL": PG}, 1),  # long polling: one poller
+        ({"WEB_CONCURRENCY": "3", "WEBHOOK_URL": "https://x.example/h"}, 1),  # SQLite
+        ({"WEBHOOK_URL": "https://x.example/h", "DATABASE_URL": PG}, 1),
+    ],
+)
+def test_several_workers_only_for_a_webhook_on_postgresql(env, workers, caplog):
+    assert worker_count(Settings.from_env(env)) == workers
+    asked = int(env.get("WEB_CONCURRENCY", "1"))
+    assert ("WEB_CONCURRENCY=3 ignored" in caplog.text) == (asked != workers)

@@ -7,10 +7,13 @@ survived."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -229,3 +232,42 @@ async def test_a_database_restart_is_survived(fake, postgres_url, postgres_clust
         assert fleet.alive(), fleet.logs()[-4000:]
     for user in LEARNERS:
         assert len(graded_messages(postgres_url, user)) == ROUNDS
+
+
+def children(pid: int) -> set[int]:
+    """The processes `pid` started (from /proc)."""
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            fields = dict(
+                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
+            )
+            if fields.get("PPid", "").strip() == str(pid):
+                found.add(int(status.parent.name))
+    return found
+
+
+async def test_web_concurrency_workers_share_one_port_and_a_dead_one_comes_back(
+    fake, postgres_url, tmp_path
+):
+    port = free_port()
+    parent = webhook_worker(fake, postgres_url, port, tmp_path / "workers.log", processes=2)
+    fake.deliver_webhooks([worker_url(port)], secret(fake), duplicates=0.3, seed=3)
+    fleet = Fleet(fake, postgres_url, tmp_path)
+    fleet.workers = [parent]
+    try:
+        await asyncio.gather(*(answer_round(fake, fleet, user) for user in LEARNERS))
+        workers = children(parent.pid)
+        assert len(workers) == 2
+        os.kill(next(iter(workers)), signal.SIGKILL)
+        for _ in range(ROUNDS - 1):
+            await asyncio.gather(*(answer_round(fake, fleet, user) for user in LEARNERS))
+        assert len(children(parent.pid)) == 2, "the dead worker was started again"
+        assert parent.poll() is None
+        await fake.webhooks_idle(30)
+    finally:
+        await fake.stop_webhooks()
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(30) == 0
+    assert children(parent.pid) == set()
+    assert_each_answer_graded_once(fake, postgres_url)

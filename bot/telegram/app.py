@@ -6,7 +6,8 @@ import asyncio
 import hashlib
 import logging
 import signal
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -26,7 +27,9 @@ from bot.telegram.pacing import ChatRateLimiter
 from bot.telegram.push import DailyPush, PushReport
 from bot.telegram.updates import PerChatUpdateProcessor
 from bot.telegram.webhook import InboxWebhook
-from storage import Database
+from bot.telegram.workers import run_workers
+from storage import DEFAULT_URL, Database
+from storage.postgres import is_postgres_url
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +182,12 @@ async def serve(
     stop: asyncio.Event,
     ready: asyncio.Event | None = None,
     poll_timeout: float = POLL_TIMEOUT,
+    sockets: Sequence[socket.socket] = (),
 ) -> None:
     """Serve as run_polling and run_webhook do (initialize, post_init, start; then stop,
     shutdown, post_shutdown), through the inbox instead of PTB's updater, until `stop`: a
-    webhook when WEBHOOK_URL is set, long polling otherwise."""
+    webhook when WEBHOOK_URL is set (on `sockets` if bound already), long polling
+    otherwise."""
     settings = services.settings
     await application.initialize()
     try:
@@ -195,6 +200,7 @@ async def serve(
                 urlsplit(settings.webhook_url).path.lstrip("/"),
                 settings.port,
                 webhook_secret(settings),
+                sockets,
             )
             if settings.webhook_url
             else InboxPoller(inbox, poll_timeout)
@@ -216,17 +222,48 @@ def webhook_secret(settings: Settings) -> str:
     return hashlib.sha256(settings.token.encode()).hexdigest()[:64]
 
 
-async def _serve_until_signalled(application: Application, services: Services) -> None:
+async def _serve_until_signalled(
+    application: Application, services: Services, sockets: Sequence[socket.socket] = ()
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await serve(application, services, stop)
+    await serve(application, services, stop, sockets=sockets)
     log.info("stopped")
 
 
 def run(settings: Settings) -> None:
     """Serve until SIGINT or SIGTERM: a webhook when WEBHOOK_URL is set, long polling
-    otherwise."""
-    application, services = build(settings)
-    asyncio.run(_serve_until_signalled(application, services))
+    otherwise. A webhook on PostgreSQL runs as WEB_CONCURRENCY worker processes."""
+    workers = worker_count(settings)
+    if workers == 1:
+        application, services = build(settings)
+        asyncio.run(_serve_until_signalled(application, services))
+        return
+
+    def serve_one(sockets: list[socket.socket]) -> None:
+        application, services = build(settings)
+        asyncio.run(_serve_until_signalled(application, services, sockets))
+
+    run_workers(workers, settings.port, serve_one)
+
+
+def worker_count(settings: Settings) -> int:
+    """WEB_CONCURRENCY, where several processes can share the work: a webhook on a database
+    shared by processes (PostgreSQL). Long polling allows one poller per token, and an
+    SQLite file one process."""
+    if settings.web_concurrency == 1:
+        return 1
+    if not settings.webhook_url:
+        log.warning(
+            "WEB_CONCURRENCY=%d ignored: long polling runs one process", settings.web_concurrency
+        )
+        return 1
+    if not is_postgres_url(settings.database_url or DEFAULT_URL):
+        log.warning(
+            "WEB_CONCURRENCY=%d ignored: several workers need a PostgreSQL DATABASE_URL",
+            settings.web_concurrency,
+        )
+        return 1
+    return settings.web_concurrency

@@ -11,6 +11,8 @@ import hmac
 import json
 import logging
 import re
+import socket
+from collections.abc import Sequence
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -50,15 +52,25 @@ class _Receiver(tornado.web.RequestHandler):
 
 
 class InboxWebhook:
-    """Listens on `port` at `url_path`, stores each update before answering, and hands it
-    to its handler through the inbox."""
+    """Listens on `port` (or on `sockets` bound already, shared by worker processes) at
+    `url_path`, stores each update before answering, and hands it to its handler through the
+    inbox."""
 
-    def __init__(self, inbox: Inbox, url: str, url_path: str, port: int, secret: str) -> None:
+    def __init__(
+        self,
+        inbox: Inbox,
+        url: str,
+        url_path: str,
+        port: int,
+        secret: str,
+        sockets: Sequence[socket.socket] = (),
+    ) -> None:
         self.inbox = inbox
         self.url = url
         self.url_path = url_path
         self.port = port
         self.secret = secret
+        self.sockets = sockets
 
     async def run(self, stop: asyncio.Event, listen: str = "0.0.0.0") -> None:
         """Handle what the inbox holds, serve until `stop` is set, then stop within about
@@ -74,7 +86,10 @@ class InboxWebhook:
             ]
         )
         server = tornado.httpserver.HTTPServer(app)
-        server.listen(self.port, listen)
+        if self.sockets:
+            server.add_sockets(self.sockets)
+        else:
+            server.listen(self.port, listen)
         pruning = asyncio.create_task(self._prune(), name="inbox-prune")
         rescuing = asyncio.create_task(self.inbox.rescue(), name="inbox-rescue")
         try:
