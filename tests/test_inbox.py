@@ -2,12 +2,15 @@
 handling it and marking it done): the same grade again, nothing counted twice."""
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 from bot.conversation.learner import Learner
 from bot.conversation.tutor import Tutor
 from bot.render.markup import PLAIN
+from bot.telegram import inbox
 from content import load_bank
+from storage import open_database
 from storage.inbox import (
     Received,
     forget_confirmed,
@@ -20,6 +23,8 @@ from storage.inbox import (
 )
 from storage.pending import set_pending
 from storage.sqlite import WriteTurns
+from testing.bot_runner import running_bot
+from testing.fake_telegram import FakeTelegram
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 ADA = Learner(7, 7, "Ada")
@@ -108,3 +113,29 @@ async def test_urgent_writes_go_before_the_queued_ones():
     assert order == ["first", "urgent", "normal 0", "normal 1", "normal 2"]
     async with turns.turn():
         pass  # free again
+
+
+async def test_an_update_another_process_stored_and_left_is_taken_up(database_url, monkeypatch):
+    """A worker stored an update and died before handling it; a live one handles it once it
+    has waited STALE_AFTER."""
+    monkeypatch.setattr(inbox, "RESCUE_EVERY_SECONDS", 0.1)
+    async with FakeTelegram() as fake:
+        fake.add_private_chat(ADA.user_id, "Ada")
+        async with running_bot(fake, database_url):
+            message = fake.user_sends(ADA.user_id, "/streak")
+            fake.updates.clear()  # it reached the dead worker, not this one
+            payload = json.dumps({"update_id": 900, "message": message})
+            db = await open_database(database_url)
+            try:
+                left = datetime.now(UTC) - inbox.STALE_AFTER - timedelta(seconds=1)
+                await store_updates(db, [Received(900, ADA.user_id, payload)], left)
+                [reply] = await fake.wait_for_messages(ADA.user_id, 1, timeout=10)
+                assert "streak" in reply.plain_text.casefold()
+                for _ in range(100):  # marked done right after its reply went out
+                    if not await waiting_updates(db):
+                        break
+                    await asyncio.sleep(0.05)
+                assert await waiting_updates(db) == []
+            finally:
+                await db.close()
+        assert len(fake.messages_to(ADA.user_id)) == 1
