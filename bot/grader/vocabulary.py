@@ -126,7 +126,7 @@ CONCEPTS = {
     "immutable": ["unchangeable", "can not be changed", "not mutable", "read only"],
     "mutable": ["changeable", "can be changed", "modifiable"],
     "lazy": ["lazily", "on demand", "as needed", "on the fly"],
-    "memory efficient": ["low memory", "less memory", "memory friendly"],
+    "memory efficient": ["low memory", "less memory", "memory friendly", "save memory", "memory saving"],
     "parallel": ["in parallel", "simultaneously", "truly concurrent", "multiple cores"],
     "hash table": ["hashtable", "hash map", "hashmap"],
     "identity": ["same object", "same memory address", "same id"],
