@@ -236,3 +236,29 @@ def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
     stated = "Requests pass top to bottom, like an onion model: layers, hooks, flags, values."
     assert ENUM.grade(stated).points[1].coverage is Coverage.HIT
     assert ENUM.grade(stated).score >= 30
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Threads make CPU-bound Python code run faster, so you never need processes.",
+        "Threads make CPU-bound Python code run faster and nothing else is needed.",
+    ],
+    ids=["never-later", "nothing-later"],
+)
+def test_a_negation_after_the_claim_does_not_undo_it(answer):
+    assert flagged(THREADS, answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Processes make CPU-bound Python code run faster, threads do not.",
+        "Threads make CPU-bound Python code run faster, which is not true.",
+        "Use processes to make CPU-bound Python code run faster instead of threads.",
+        "It is not true that threads make CPU-bound Python code run faster.",
+    ],
+    ids=["closing-not", "judged", "alternative", "before"],
+)
+def test_a_negation_that_reaches_back_to_the_claim_undoes_it(answer):
+    assert not flagged(THREADS, answer)
