@@ -243,8 +243,9 @@ def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
     [
         "Threads make CPU-bound Python code run faster, so you never need processes.",
         "Threads make CPU-bound Python code run faster and nothing else is needed.",
+        "Threads make CPU-bound Python code run faster, not processes.",
     ],
-    ids=["never-later", "nothing-later"],
+    ids=["never-later", "nothing-later", "contrast-later"],
 )
 def test_a_negation_after_the_claim_does_not_undo_it(answer):
     assert flagged(THREADS, answer)

@@ -222,14 +222,11 @@ def analyse(text: str) -> Analysed:
             if not undone:
                 negated.add(clause)
                 # A negation before a word is about what follows ("is encrypted, so nobody
-                # can read it"); "unlike", ", not X", a closing "X does not" and "not true"
-                # reach back to what came before.
+                # can read it", "evaluated on each call, not once"); "unlike", a closing "X
+                # does not" and "not true" reach back to what came before.
                 following = tokens[index][0] if index < len(tokens) else ""
                 judges = (
-                    token in REACHING_BACK
-                    or contrast
-                    or not following[:1].isalnum()
-                    or following in VERDICTS
+                    token in REACHING_BACK or not following[:1].isalnum() or following in VERDICTS
                 )
                 negations.append((clause, start, judges))
             continue
