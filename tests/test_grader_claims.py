@@ -263,3 +263,25 @@ def test_a_negation_after_the_claim_does_not_undo_it(answer):
 )
 def test_a_negation_that_reaches_back_to_the_claim_undoes_it(answer):
     assert not flagged(THREADS, answer)
+
+
+def test_a_claim_is_read_from_the_words_nearest_its_side():
+    search = PreparedQuestion(
+        key_points=(
+            KeyPoint("re.match matches only at the start", ("match anchors at the start",)),
+            KeyPoint("re.search finds the first match anywhere", ("search looks anywhere",)),
+            KeyPoint("Raw strings keep backslashes", ("raw strings",)),
+        ),
+        misconceptions=(
+            Misconception(
+                "re.search returns a list containing all the matches",
+                (),
+                "re.search returns the first Match or None.",
+            ),
+        ),
+        prompt="How do re.match and re.search differ?",
+        sides=(Side("re.match", ("pattern.match",)), Side("re.search", ("search()",))),
+    )
+    answer = "re.match tells whether the text matches and re.search returns all matches as a list"
+    assert flagged(search, answer)
+    assert not flagged(search, "re.findall returns all matches as a list")
