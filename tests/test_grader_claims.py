@@ -244,8 +244,9 @@ def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
         "Threads make CPU-bound Python code run faster, so you never need processes.",
         "Threads make CPU-bound Python code run faster and nothing else is needed.",
         "Threads make CPU-bound Python code run faster, not processes.",
+        "The trick is not processes: threads make CPU-bound Python code run faster.",
     ],
-    ids=["never-later", "nothing-later", "contrast-later"],
+    ids=["never-later", "nothing-later", "contrast-later", "colon-between"],
 )
 def test_a_negation_after_the_claim_does_not_undo_it(answer):
     assert flagged(THREADS, answer)
