@@ -236,3 +236,53 @@ def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
     stated = "Requests pass top to bottom, like an onion model: layers, hooks, flags, values."
     assert ENUM.grade(stated).points[1].coverage is Coverage.HIT
     assert ENUM.grade(stated).score >= 30
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Threads make CPU-bound Python code run faster, so you never need processes.",
+        "Threads make CPU-bound Python code run faster and nothing else is needed.",
+        "Threads make CPU-bound Python code run faster, not processes.",
+        "The trick is not processes: threads make CPU-bound Python code run faster.",
+    ],
+    ids=["never-later", "nothing-later", "contrast-later", "colon-between"],
+)
+def test_a_negation_after_the_claim_does_not_undo_it(answer):
+    assert flagged(THREADS, answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Processes make CPU-bound Python code run faster, threads do not.",
+        "Threads make CPU-bound Python code run faster, which is not true.",
+        "Use processes to make CPU-bound Python code run faster instead of threads.",
+        "It is not true that threads make CPU-bound Python code run faster.",
+    ],
+    ids=["closing-not", "judged", "alternative", "before"],
+)
+def test_a_negation_that_reaches_back_to_the_claim_undoes_it(answer):
+    assert not flagged(THREADS, answer)
+
+
+def test_a_claim_is_read_from_the_words_nearest_its_side():
+    search = PreparedQuestion(
+        key_points=(
+            KeyPoint("re.match matches only at the start", ("match anchors at the start",)),
+            KeyPoint("re.search finds the first match anywhere", ("search looks anywhere",)),
+            KeyPoint("Raw strings keep backslashes", ("raw strings",)),
+        ),
+        misconceptions=(
+            Misconception(
+                "re.search returns a list containing all the matches",
+                (),
+                "re.search returns the first Match or None.",
+            ),
+        ),
+        prompt="How do re.match and re.search differ?",
+        sides=(Side("re.match", ("pattern.match",)), Side("re.search", ("search()",))),
+    )
+    answer = "re.match tells whether the text matches and re.search returns all matches as a list"
+    assert flagged(search, answer)
+    assert not flagged(search, "re.findall returns all matches as a list")

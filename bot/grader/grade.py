@@ -19,7 +19,7 @@ from enum import StrEnum
 from bot.grader import thresholds as t
 from bot.grader.matcher import Match, Phrase, Reading, Vocabulary, capped, clause_matches
 from bot.grader.refusal import NoAnswer, refusal
-from bot.grader.text import stem
+from bot.grader.text import SCOPE_BREAKS, stem
 from content import KeyPoint, Misconception, Question, Side
 
 # Stretches of an answer in which a list of terms may stand: up to a sentence end, ; : or a
@@ -408,7 +408,7 @@ class PreparedQuestion:
         text = reading.text
         if clause in text.questions:
             return False
-        if not phrase.negated and clause in text.negated_clauses:
+        if not phrase.negated and _negated_before(match, text):
             return False
         own = set(phrase.stems)
         return not any(
@@ -483,6 +483,23 @@ def _denies(phrase: Phrase, match: Match, reading: Reading) -> bool:
     return (
         len(set(negated.values())) >= t.DENIED_WORDS
         and sum(wanted[word] for word in negated) >= t.DENIED_SHARE * phrase.total
+    )
+
+
+def _negated_before(match: Match, text) -> bool:
+    """Whether a negation stands in the match's clause before its last word: "the token is
+    encrypted so nobody can read it" asserts that it is encrypted, "it is not true that the
+    token is encrypted" does not, nor does "the reason is not quoting: X" deny X (a comma,
+    colon or dash between them ends the negation's reach). A negation after the claim that
+    judges it ("..., which is not true") counts wherever it stands."""
+    if match.clause not in text.negated_clauses:
+        return False
+    first = match.words[0].start if match.words else 0
+    last = match.words[-1].start if match.words else 0
+    return any(
+        judges or (start < last and not SCOPE_BREAKS.intersection(text.normal[start:first]))
+        for clause, start, judges in text.negations
+        if clause == match.clause
     )
 
 

@@ -210,7 +210,9 @@ def _densest(
             best_weight, best_range = covered, (left, right + 1)
     seen: set[int] = set()
     found = []
-    for position, index in events[best_range[0] : best_range[1]]:
+    # Of a word found twice in the window, the later one: the claim follows what it is about
+    # ("re.match checks the whole string and re.search returns all matches").
+    for position, index in reversed(events[best_range[0] : best_range[1]]):
         if index not in seen:
             seen.add(index)
             found.append(words[position])

@@ -34,6 +34,11 @@ DENYING = frozenset({"not", "never", "neither", "nor"})
 # sure about X") or a contrast (", not X").
 CONDITIONS = frozenset({"if", "unless", "whether", "when"})
 HEDGES = frozenset({"sure", "certain"})
+# Negations that set what follows against what came before ("a tuple instead of a list").
+REACHING_BACK = frozenset({"unlike", "neither", "nor"})
+# Words after which a negation judges the claim before it ("X, which is not true"); "X can
+# not" ends with a verb that stands for the whole claim.
+VERDICTS = frozenset({"true", "right", "correct", "so", "accurate", "quite", "really", "the"})
 # Words after which a negation does not deny what follows ("not only X but also Y").
 NEGATION_UNDONE = frozenset({"only", "just", "merely", "necessarily"})
 # Words that start a new clause: a claim never spans them.
@@ -78,6 +83,9 @@ class Analysed:
     # Clauses that end in a question mark, and clauses in which a negation stands.
     questions: frozenset[int] = frozenset()
     negated_clauses: frozenset[int] = frozenset()
+    # Where each negation stands: (clause, offset in `normal`, whether it judges what came
+    # before it, "..., which is not true").
+    negations: tuple[tuple[int, int, bool], ...] = ()
 
     def span(self, first: Word, last: Word) -> str:
         return self.normal[first.start : last.end]
@@ -160,6 +168,7 @@ def analyse(text: str) -> Analysed:
     words: list[Word] = []
     questions: set[int] = set()
     negated: set[int] = set()
+    negations: list[tuple[int, int, bool]] = []
     scope = clause = 0
     denying = conditional = False
     index = 0
@@ -212,6 +221,14 @@ def analyse(text: str) -> Analysed:
             denying = token in DENYING and not (conditional or hedged or contrast)
             if not undone:
                 negated.add(clause)
+                # A negation before a word is about what follows ("is encrypted, so nobody
+                # can read it", "evaluated on each call, not once"); "unlike", a closing "X
+                # does not" and "not true" reach back to what came before.
+                following = tokens[index][0] if index < len(tokens) else ""
+                judges = (
+                    token in REACHING_BACK or not following[:1].isalnum() or following in VERDICTS
+                )
+                negations.append((clause, start, judges))
             continue
         elif token not in STOP_WORDS:
             words.append(
@@ -228,7 +245,9 @@ def analyse(text: str) -> Analysed:
         else:
             continue
         scope = max(scope - 1, 0)
-    return Analysed(normal, tuple(words), frozenset(questions), frozenset(negated))
+    return Analysed(
+        normal, tuple(words), frozenset(questions), frozenset(negated), tuple(negations)
+    )
 
 
 def _concept(
