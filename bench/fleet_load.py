@@ -343,7 +343,47 @@ async def one_run(setup: str, args: argparse.Namespace, seed: int, cluster, numb
             "ERROR" in line or "Traceback" in line for line in log.read_text().splitlines()
         )
     result["errors_logged"] = errors_logged
+    if setup != "a":
+        result["tables"] = await table_sizes(database_url)
     return Run(setup, result["window"], result.pop("latencies_ms"), used, result)
+
+
+async def table_sizes(url: str) -> dict[str, tuple[int, int]]:
+    """Each table's rows and bytes on disk (pg_total_relation_size: heap, TOAST, indexes)."""
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute("VACUUM ANALYZE")
+        names = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        )
+        sizes = {}
+        for (name,) in names:
+            rows = await connection.fetchval(f'SELECT COUNT(*) FROM "{name}"')
+            size = await connection.fetchval("SELECT pg_total_relation_size($1::regclass)", name)
+            sizes[name] = (rows, size)
+    finally:
+        await connection.close()
+    return sizes
+
+
+def describe_tables(run: Run) -> str:
+    """Rows and bytes per graded answer (attempts row), from one run's database: what a
+    learner's answer costs on disk, the inbox rows of its /quiz and answer included."""
+    tables = run.result.get("tables") or {}
+    answers = tables.get("attempts", (0, 0))[0] or 1
+    lines = [f"  tables after the last run ({answers} attempts, VACUUM ANALYZE first):"]
+    total = 0
+    for name, (rows, size) in sorted(tables.items(), key=lambda item: -item[1][1]):
+        if rows:
+            total += size
+            lines.append(
+                f"    {name:<20} {rows:>7} rows ({rows / answers:5.2f} per attempt), "
+                f"{size / 1024:8.0f} kB ({size / answers:6.0f} B per attempt)"
+            )
+    lines.append(f"    total {total / 2**20:.1f} MB = {total / answers:.0f} B per attempt")
+    return "\n".join(lines)
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -406,6 +446,8 @@ async def main_async(args: argparse.Namespace) -> None:
                 print(f"         load average before {load}, after {load_average()}", flush=True)
                 runs.append(run)
             results[setup] = summary(setup, runs)
+            if setup != "a":
+                print(describe_tables(runs[-1]), flush=True)
     print(f"\n== summary ({args.learners} learners; median of runs, p50/p99 over pooled samples)")
     for setup, figures in results.items():
         print(
