@@ -214,8 +214,19 @@ def _environment(root: str, token: str, database_url: str) -> dict[str, str]:
     return environment(fake, database_url, rate=MAX_RATE)  # type: ignore[arg-type]
 
 
+def bot_command(turn_pool: int) -> list[str]:
+    """`python -m bot`, or (a probe) the same entry point with another TURN_POOL_SIZE."""
+    if not turn_pool:
+        return [sys.executable, "-m", "bot"]
+    code = (
+        f"import sys, storage.postgres as p; p.TURN_POOL_SIZE = {turn_pool}; "
+        "from bot.cli import main; sys.exit(main())"
+    )
+    return [sys.executable, "-c", code]
+
+
 def start_bots(
-    setup: str, root: str, token: str, database_url: str, log: Path
+    setup: str, root: str, token: str, database_url: str, log: Path, turn_pool: int = 0
 ) -> tuple[list[subprocess.Popen[bytes]], list[str], str, int]:
     """The bot processes of a setup; (processes, webhook urls, ready method, ready count)."""
     env = _environment(root, token, database_url)
@@ -238,7 +249,7 @@ def start_bots(
         for plan in plans:
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "bot"], cwd=ROOT, env=plan, stdout=output, stderr=output
+                    bot_command(turn_pool), cwd=ROOT, env=plan, stdout=output, stderr=output
                 )
             )
     if setup == "a":
@@ -314,7 +325,7 @@ async def one_run(setup: str, args: argparse.Namespace, seed: int, cluster, numb
             else:
                 database_url = await create_database(cluster.url, f"fleet_load_{number}")
             processes, urls, method, count = await asyncio.to_thread(
-                start_bots, setup, hello["root"], hello["token"], database_url, log
+                start_bots, setup, hello["root"], hello["token"], database_url, log, args.turn_pool
             )
             conn.send({"urls": urls, "ready_method": method, "ready_count": count})
             timeout = BOT_START_TIMEOUT + 2 * STARTUP_TIMEOUT + args.warmup
@@ -428,7 +439,8 @@ async def main_async(args: argparse.Namespace) -> None:
     print(
         f"fleet_load: setups {' '.join(args.setups)}; {args.learners} learners; "
         f"{args.seconds:g} s measured after {args.warmup:g} s warm-up; {args.repeats} repeat(s); "
-        f"{os.cpu_count()} CPUs; TELEGRAM_MAX_RATE={MAX_RATE}; load average before: "
+        f"{os.cpu_count()} CPUs; TELEGRAM_MAX_RATE={MAX_RATE}; TURN_POOL_SIZE "
+        f"{args.turn_pool or 'as in the bot'}; load average before: "
         f"{load_average()}; {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}",
         flush=True,
     )
@@ -479,6 +491,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured cycling first")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--turn-pool",
+        type=int,
+        default=0,
+        help="a probe: run the workers with this TURN_POOL_SIZE (0: the bot's own, 32)",
+    )
     asyncio.run(main_async(parser.parse_args()))
 
 
