@@ -3,6 +3,8 @@ one PostgreSQL database (a benchmark, not a test).
 
     .venv/bin/python bench/fleet_load.py                   # a, b, c, d; 50 learners, 3 repeats
     .venv/bin/python bench/fleet_load.py --setups b c --learners 50 --seconds 20 --repeats 3
+    .venv/bin/python bench/fleet_load.py --learners 150 --warmup 8   # CPU-bound, see below
+    .venv/bin/python bench/fleet_load.py --setups b --turn-pool 160  # probe: more turn connections
 
 Run it from the repository root. Only 127.0.0.1 is used; every run stops by itself.
 
@@ -24,8 +26,12 @@ as bench/bot_load.py, whose LoadFake and Learners this reuses): each learner sen
 then loops /quiz, waits for the question, sends a 40-80 word answer built from the
 question's model answer (bot_load.make_answer), waits for the grade ("/100"). Latency: from
 the answer being queued at the fake to the grade's last message arriving there (one clock).
-Only cycles inside the measured window count. Each setup runs --repeats times; the summary is
-the median of answers/s across runs, and p50/p99 over all samples pooled.
+Only cycles inside the measured window count. With few learners the rate is held by the
+bot's own per-chat pacing (about one message a second into a chat, ~2.3 messages per graded
+answer: 50 learners make ~25 answers/s at most per process), not by CPU; 150 learners load
+the CPU. Each setup runs --repeats times; the summary is the median of answers/s across
+runs, and p50/p99 over all samples pooled. After each PostgreSQL setup: each table's rows
+and bytes per graded answer.
 
 CPU while measuring, from /proc (utime + stime): the bot processes (with forked workers), the
 PostgreSQL server (postmaster and its backends), the fake + learners process, this harness,

@@ -27,7 +27,8 @@ Measured per run: the delivered rate (deliveries - 1 over the time from the firs
 last delivery, stamped by the fake); lost (subscribers with no message); duplicates
 (fake.duplicates(): messages repeating a text the chat already got, and chats with more
 messages than one delivery takes) and the deliveries rows (sent, and chats with more than
-one row); 429s; the peak RSS of each bot process (VmHWM from /proc/PID/status, read before
+one row); 429s; CPU seconds of each bot process (start-up included) and of the PostgreSQL
+server over the run; the peak RSS of each bot process (VmHWM from /proc/PID/status, read before
 it is stopped; ru_maxrss from wait4 for a `daily --now` process that exits by itself); the
 load average before and after.
 """
@@ -191,6 +192,35 @@ async def delivery_rows(url: str) -> dict[str, int]:
 # --- the bot processes ----------------------------------------------------------------------
 
 
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of `pids` and their descendants alive now (Linux /proc)."""
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                text = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
+                parents[int(entry)] = int(text[1])
+                used[int(entry)] = (int(text[11]) + int(text[12])) / CLOCK_TICK
+    inside, grown = set(pids), True
+    while grown:
+        grown = False
+        for pid, parent in parents.items():
+            if parent in inside and pid not in inside:
+                inside.add(pid)
+                grown = True
+    return sum(used.get(pid, 0.0) for pid in inside)
+
+
+def postmaster(cluster) -> list[int]:
+    with contextlib.suppress(OSError, ValueError):
+        return [int((cluster.data / "postmaster.pid").read_text().split("\n", 1)[0])]
+    return []
+
+
 def vm_hwm_kb(pid: int) -> int:
     """The process's peak resident set (VmHWM), kB; 0 if it is gone."""
     with contextlib.suppress(OSError):
@@ -216,6 +246,8 @@ class Run:
     load_before: str = ""
     load_after: str = ""
     log_errors: int = 0
+    bot_cpu: list[float] = field(default_factory=list)  # seconds, per process
+    postgres_cpu: float = 0.0  # seconds over the run (backends alive at its end)
 
     @property
     def histogram(self) -> dict[int, int]:
@@ -272,8 +304,11 @@ async def measure(mode: str, count: int, subscribers: int, cluster, number: int)
             run = Run(mode, count, subscribers, messages_per_delivery(due), fill_seconds)
             run.load_before = load_average()
             started = time.monotonic()
+            server = postmaster(cluster)
+            postgres_before = cpu_seconds(server) if server else 0.0
             processes = start_processes(mode, count, fake.root, url, log)
             peaks = [0] * count
+            cpus = [0.0] * count
             exited: dict[int, int] = {}
             deadline = started + STARTUP_ALLOWANCE + subscribers / SLOWEST
             target = subscribers * run.per_delivery
@@ -287,6 +322,9 @@ async def measure(mode: str, count: int, subscribers: int, cluster, number: int)
                             exited[n] = os.waitstatus_to_exitcode(status)
                             process.returncode = exited[n]
                             peaks[n] = max(peaks[n], usage.ru_maxrss)
+                            cpus[n] = usage.ru_utime + usage.ru_stime
+                    if n not in exited:
+                        cpus[n] = max(cpus[n], cpu_seconds([process.pid]))
                 if mode == "daily" and len(exited) == count:
                     break
                 if mode == "webhook" and fake.ask()["messages"] >= target:
@@ -295,8 +333,12 @@ async def measure(mode: str, count: int, subscribers: int, cluster, number: int)
             else:
                 run.timed_out = True
             run.wall = time.monotonic() - started
+            if server:
+                run.postgres_cpu = cpu_seconds(server) - postgres_before
             for n, process in enumerate(processes):
                 peaks[n] = max(peaks[n], vm_hwm_kb(process.pid))
+                if n not in exited:
+                    cpus[n] = max(cpus[n], cpu_seconds([process.pid]))
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
             for process in processes:
@@ -307,6 +349,7 @@ async def measure(mode: str, count: int, subscribers: int, cluster, number: int)
                     process.wait()
             run.exit_codes = [process.returncode for process in processes]
             run.peak_rss_mb = [peak / 1024 for peak in peaks]
+            run.bot_cpu = cpus
             run.stats = fake.ask("full")
             run.rows = await delivery_rows(url)
             run.load_after = load_average()
@@ -333,6 +376,11 @@ def describe(run: Run) -> str:
         f"{run.stats.get('send_requests')} sendMessage; rejected {run.stats.get('rejected')}\n"
         f"    peak RSS (VmHWM) per process: "
         + ", ".join(f"{mb:.1f} MB" for mb in run.peak_rss_mb)
+        + "; CPU per process (start-up included) "
+        + ", ".join(f"{seconds:.1f} s" for seconds in run.bot_cpu)
+        + f" = {sum(run.bot_cpu) / max(1, run.delivered) * 1000:.2f} ms per message; "
+        f"PostgreSQL {run.postgres_cpu:.1f} s = "
+        f"{run.postgres_cpu / max(1, run.delivered) * 1000:.2f} ms per message"
         + f"; exit codes {run.exit_codes}; bot log errors {run.log_errors}; fill "
         f"{run.fill_seconds:.1f} s; database {rows.get('database_bytes', 0) / 2**20:.0f} MB; "
         f"load average before {run.load_before}, after {run.load_after}"
