@@ -73,6 +73,9 @@ LEVERS: dict[str, Callable[[], object]] = {
     ),
     "misconceptions may miss any word": lambda: thresholds(MISCONCEPTION_WORDS_PER_MISS=1),
     "no swapped-claim flags": lambda: thresholds(SWAPPED_COVERAGE=2.0),
+    "no negated key facts": lambda: thresholds(DENIED_COVERAGE=2.0),
+    "no fail for two wrong claims": lambda: thresholds(WRONG_CLAIMS_TO_FAIL=10**6),
+    "no keyword-salad fail": lambda: thresholds(SALAD_SHARE=2.0),
 }
 
 
