@@ -46,7 +46,6 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -74,7 +73,7 @@ from bot_load import (  # noqa: E402  (bench/ is not a package)
     percentile,
 )
 
-from testing.fleet import HOOK_PATH, environment, worker_url  # noqa: E402
+from testing.fleet import HOOK_PATH, environment, stop_processes, worker_url  # noqa: E402
 from testing.postgres import create_database, free_port, throwaway_cluster  # noqa: E402
 
 MAX_RATE = 100_000
@@ -276,18 +275,6 @@ def _wait_listening(ports: list[int], processes: list[subprocess.Popen[bytes]], 
             time.sleep(0.2)
 
 
-def stop_bots(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 # --- one run --------------------------------------------------------------------------------
 
 
@@ -344,14 +331,14 @@ async def one_run(setup: str, args: argparse.Namespace, seed: int, cluster, numb
                 raise RuntimeError("the load process did not close its window")
             used = Cpu.now(pids, postmaster, child.pid).minus(before)
             result = await _recv(conn, DRAIN_TIMEOUT + STARTUP_TIMEOUT)
-            await asyncio.to_thread(stop_bots, processes)
+            await asyncio.to_thread(stop_processes, processes)
             conn.send("stop")
         except BaseException:
             with contextlib.suppress(OSError):
                 print(log.read_text()[-3000:], file=sys.stderr)
             raise
         finally:
-            stop_bots(processes)
+            stop_processes(processes)
             child.join(timeout=10)
             if child.is_alive():
                 child.terminate()

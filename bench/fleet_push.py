@@ -41,7 +41,6 @@ import contextlib
 import json
 import os
 import resource
-import signal
 import statistics
 import subprocess
 import sys
@@ -59,7 +58,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from daily_push import messages_per_delivery, percentile  # noqa: E402  (bench/ is no package)
 
-from testing.fleet import HOOK_PATH, environment  # noqa: E402
+from testing.fleet import HOOK_PATH, environment, stop_processes  # noqa: E402
 from testing.postgres import create_database, free_port, throwaway_cluster  # noqa: E402
 
 SCRIPT = str(Path(__file__).resolve())
@@ -339,14 +338,7 @@ async def measure(mode: str, count: int, subscribers: int, cluster, number: int)
                 peaks[n] = max(peaks[n], vm_hwm_kb(process.pid))
                 if n not in exited:
                     cpus[n] = max(cpus[n], cpu_seconds([process.pid]))
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            for process in processes:
-                try:
-                    process.wait(30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_processes(processes)
             run.exit_codes = [process.returncode for process in processes]
             run.peak_rss_mb = [peak / 1024 for peak in peaks]
             run.bot_cpu = cpus

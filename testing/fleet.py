@@ -4,6 +4,7 @@ API's webhook delivery (as behind a host's load balancer)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,20 @@ def webhook_worker(
         return subprocess.Popen(
             [sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=output, stderr=output
         )
+
+
+def stop_processes(processes: list[subprocess.Popen[bytes]], timeout: float = 30.0) -> None:
+    """SIGTERM every process still running, then wait for each; one still running after
+    `timeout` seconds is killed."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def push_now(fake: FakeTelegram, database_url: str, log: Path) -> subprocess.Popen[bytes]:

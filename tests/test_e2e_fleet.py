@@ -22,7 +22,7 @@ from storage import open_database
 from storage.subscriptions import Subscription, subscribe
 from testing.database import rows
 from testing.fake_telegram import FakeTelegram
-from testing.fleet import push_now, secret, webhook_worker, worker_url
+from testing.fleet import push_now, secret, stop_processes, webhook_worker, worker_url
 from testing.postgres import free_port
 
 LEARNERS = list(range(31_001, 31_007))
@@ -69,14 +69,7 @@ class Fleet:
         return all(worker.poll() is None for worker in self.workers)
 
     def stop(self) -> None:
-        for worker in self.workers:
-            worker.send_signal(signal.SIGTERM)
-        for worker in self.workers:
-            try:
-                worker.wait(20)
-            except TimeoutError:
-                worker.kill()
-                worker.wait()
+        stop_processes(self.workers)
 
     def logs(self) -> str:
         return "\n".join(path.read_text() for path in sorted(self.folder.glob("*.log")))

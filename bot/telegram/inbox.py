@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -61,10 +61,10 @@ def turn_of(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user is not None else None
 
 
-def received(update: Update) -> Received:
-    """A fetched update as the inbox keeps it."""
+def received(update: Update) -> tuple[Received, Update]:
+    """A fetched update as the inbox keeps it, beside the update itself."""
     payload = json.dumps(update.to_dict(), ensure_ascii=False)
-    return Received(update.update_id, turn_of(update), payload)
+    return Received(update.update_id, turn_of(update), payload), update
 
 
 class Inbox:
@@ -102,11 +102,13 @@ class Inbox:
             self._room.clear()
             await self._room.wait()
 
-    async def receive(self, updates: list[Received]) -> None:
-        """Store received updates, then hand the new ones to their handlers, in order (one
-        received again is another delivery of an update stored already: nothing to do)."""
-        for update in await store_updates(self.db, updates, self.clock()):
-            self._start(update)
+    async def receive(self, updates: Sequence[tuple[Received, Update]]) -> None:
+        """Store received updates (each as stored and as read), then hand the new ones to
+        their handlers, in order (one received again is another delivery of an update stored
+        already: nothing to do)."""
+        read = {stored.update_id: update for stored, update in updates}
+        for stored in await store_updates(self.db, [stored for stored, _ in updates], self.clock()):
+            self._start(stored, read[stored.update_id])
 
     async def dispatch_waiting(self) -> None:
         """Hand every waiting update not yet handed over to its handler, in order (at
@@ -128,10 +130,11 @@ class Inbox:
                 log.exception("looking for stale updates failed; trying again later")
             await asyncio.sleep(RESCUE_EVERY_SECONDS)
 
-    def _start(self, received: Received) -> None:
+    def _start(self, received: Received, update: Update | None = None) -> None:
+        """Handle the update in a task of its own (`update`: the update read, if it is)."""
         if received.update_id in self._tasks:
             return
-        update = self._update(received)
+        update = update or self._update(received)
         self._tasks[received.update_id] = asyncio.create_task(
             self._handle(received, update), name=f"update-{received.update_id}"
         )
@@ -141,7 +144,7 @@ class Inbox:
 
     async def _handle(self, received: Received, update: Update) -> None:
         """Handle one update in its chat's turn."""
-        handling = self._process(received)
+        handling = self._process(received, update)
         try:
             await self.application.update_processor.process_update(update, handling)
         except Exception:
@@ -152,16 +155,17 @@ class Inbox:
             self._started.discard(received.update_id)
             self._room.set()
 
-    async def _process(self, received: Received) -> None:
+    async def _process(self, received: Received, update: Update) -> None:
         """Apply the update, if still waiting, in the chat's turn across processes, after
         the chat's earlier updates still waiting; each is marked done once its handler
         returned."""
         self._started.add(received.update_id)
         turn = received.update_id if received.turn is None else received.turn
         async with self.db.chat_turn(turn):
-            for update in await waiting_through(self.db, received.update_id, received.turn):
-                await self.application.process_update(self._update(update))
-                await mark_handled(self.db, update.update_id)
+            for waiting in await waiting_through(self.db, received.update_id, received.turn):
+                mine = waiting.update_id == received.update_id
+                await self.application.process_update(update if mine else self._update(waiting))
+                await mark_handled(self.db, waiting.update_id)
 
     async def drain(self) -> None:
         """Drop the updates not yet begun; give the running ones `grace` seconds."""

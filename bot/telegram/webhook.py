@@ -47,7 +47,7 @@ class _Receiver(tornado.web.RequestHandler):
             update = Update.de_json(json.loads(body), self.inbox.application.bot)
         except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
-        await self.inbox.receive([Received(update.update_id, turn_of(update), body)])
+        await self.inbox.receive([(Received(update.update_id, turn_of(update), body), update)])
         self.set_status(HTTPStatus.OK)
 
 
