@@ -43,8 +43,10 @@ VERDICTS = frozenset({"true", "right", "correct", "so", "accurate", "quite", "re
 NEGATION_UNDONE = frozenset({"only", "just", "merely", "necessarily"})
 # Words that start a new clause: a claim never spans them.
 CLAUSE_WORDS = frozenset({"but", "whereas", "however", "although", "though", "while", "whilst"})
+# ... and dashes, which set off an aside ("ends — normally or by an exception — __exit__ ...").
+CLAUSE_DASHES = frozenset("—–")
 # Punctuation that ends a negation's scope; "." ";" "!" "?" and new lines also end the clause.
-SCOPE_BREAKS = frozenset(",:()[]{}—–")
+SCOPE_BREAKS = frozenset(",:()[]{}")
 CLAUSE_ENDS = frozenset(".;!?")
 # Phrases that deny what follows them, rewritten to a plain "not".
 NEGATING_PHRASES = re.compile(r"\b(no longer|not anymore|fails to)\b")
@@ -184,7 +186,7 @@ def analyse(text: str) -> Analysed:
             scope = 0
             conditional = False
             continue
-        if token in CLAUSE_WORDS:
+        if token in CLAUSE_WORDS or token in CLAUSE_DASHES:
             clause += 1
             scope = 0
             conditional = False

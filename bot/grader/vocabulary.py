@@ -148,6 +148,8 @@ CONCEPTS = {
     "faster": ["quicker", "speed up", "more performant", "better performance"],
     "slower": ["slow down", "worse performance"],
     "run": ["execute", "invoke"],
+    "collect": ["gather", "pack"],
+    "leftover": ["extra", "remaining", "additional"],
     # One invented word, so that "returns None" is never read as returning a value ("sort()
     # returns None" is not "sort() returns the sorted list").
     "returnsnone": ["return none", "gives back none"],
