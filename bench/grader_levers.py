@@ -18,7 +18,7 @@ from bot.grader import thresholds as t
 from bot.grader.bands import Band, BandReport, grade_banded, read_banded
 from content import Bank, load_bank
 
-ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "blind" / "answers.csv"
+ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "blind" / "tuned-1.csv"
 
 
 @contextmanager

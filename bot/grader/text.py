@@ -67,6 +67,15 @@ CONTRACTIONS = (
 )
 CODE_FENCE = re.compile(r"```[a-zA-Z0-9_+-]*")
 IO = re.compile(r"\bi/o\b")
+# Big-O notation in words, so that O(n) and O(n^2) are different claims, and "O(n**2)" is
+# "quadratic" (the notation alone reads as the letters o and n).
+BIG_O = (
+    (re.compile(r"\bo\(\s*1\s*\)"), " constant "),
+    (re.compile(r"\bo\(\s*log\s*n\s*\)"), " logarithmic "),
+    (re.compile(r"\bo\(\s*n\s*\*?\s*log\s*n\s*\)"), " linearithmic "),
+    (re.compile(r"\bo\(\s*n\s*(?:\^\s*2|\*\*\s*2|²|\*\s*n)\s*\)"), " quadratic "),
+    (re.compile(r"\bo\(\s*n\s*\)"), " linear "),
+)
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
 # A bullet or numbered item at the start of a line, or an arrow between claims.
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+", re.MULTILINE)
@@ -122,6 +131,8 @@ def normalise(text: str) -> str:
     text = CODE_FENCE.sub(" ", text).replace("`", " ")
     text = BULLET.sub("\n", text)
     text = IO.sub("io", CAMEL.sub(" ", text).casefold())
+    for pattern, replacement in BIG_O:
+        text = pattern.sub(replacement, text)
     for pattern, replacement in CONTRACTIONS:
         text = pattern.sub(replacement, text)
     text = NEGATING_PHRASES.sub("not", text)
