@@ -19,7 +19,7 @@ from enum import StrEnum
 from bot.grader import thresholds as t
 from bot.grader.matcher import Match, Phrase, Reading, Vocabulary, capped, clause_matches
 from bot.grader.refusal import NoAnswer, refusal
-from bot.grader.text import SCOPE_BREAKS, stem
+from bot.grader.text import SCOPE_BREAKS, Word, stem
 from content import KeyPoint, Misconception, Question, Side
 
 # Stretches of an answer in which a list of terms may stand: up to a sentence end, ; : or a
@@ -42,8 +42,12 @@ QUANTIFIERS = frozenset(stem(word) for word in "always only every each".split())
 QUALIFIERS = frozenset(
     stem(word)
     for word in """freethreaded benchmark benchmarks older before prior legacy until
-    argument arguments sometimes""".split()
+    sometimes""".split()
 )
+# ... and words that do so only when counted: "with one argument", "with no arguments" (a
+# clause that merely mentions arguments qualifies nothing).
+COUNTED_QUALIFIERS = frozenset({stem("argument")})
+COUNTS = frozenset(stem(word) for word in "zero one two three single".split())
 
 
 class Verdict(StrEnum):
@@ -349,8 +353,8 @@ class PreparedQuestion:
         return not any(
             word.clause == clause
             and word.stem not in own
-            and (word.stem in DENIAL_REPORTING or word.stem in QUALIFIERS or _is_version(word.text))
-            for word in reading.words
+            and (word.stem in DENIAL_REPORTING or _qualifies(reading.words, index))
+            for index, word in enumerate(reading.words)
         )
 
     def _best_point_match(
@@ -414,8 +418,8 @@ class PreparedQuestion:
         return not any(
             word.clause == clause
             and word.stem not in own
-            and (word.stem in REPORTING or word.stem in QUALIFIERS or _is_version(word.text))
-            for word in reading.words
+            and (word.stem in REPORTING or _qualifies(reading.words, index))
+            for index, word in enumerate(reading.words)
         )
 
     def _refusal(self, answer: str, reading: Reading) -> NoAnswer | None:
@@ -501,6 +505,16 @@ def _negated_before(match: Match, text) -> bool:
         for clause, start, judges in text.negations
         if clause == match.clause
     )
+
+
+def _qualifies(words: tuple[Word, ...], index: int) -> bool:
+    """Whether the word at index makes a general claim true in one setting."""
+    word = words[index]
+    if word.stem in COUNTED_QUALIFIERS:
+        before = words[index - 1] if index else None
+        counted = before is not None and before.clause == word.clause and before.stem in COUNTS
+        return word.negated or counted
+    return word.stem in QUALIFIERS or _is_version(word.text)
 
 
 def _is_version(text: str) -> bool:
