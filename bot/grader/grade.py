@@ -402,6 +402,10 @@ class PreparedQuestion:
                     continue
                 if claim.subject is not None and _governing(match, mentions) != claim.subject:
                     continue
+                if phrase.negated_stems and _spans_scopes(match, reading):
+                    # A denial holds only up to a comma: "don't test X, a str is Y" does not
+                    # say "a str is not Y".
+                    continue
                 if self._asserts(phrase, match, reading):
                     return match
         return None
@@ -505,6 +509,13 @@ def _negated_before(match: Match, text) -> bool:
         for clause, start, judges in text.negations
         if clause == match.clause
     )
+
+
+def _spans_scopes(match: Match, reading: Reading) -> bool:
+    """Whether the words found stand on both sides of a comma or a bracket (a colon after a
+    label, "else: runs when ...", keeps the claim together)."""
+    span = reading.text.span(match.words[0], match.words[-1])
+    return any(mark in span for mark in ",()[]")
 
 
 def _qualifies(words: tuple[Word, ...], index: int) -> bool:
