@@ -83,6 +83,14 @@ TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+|[.,;:!?()\[\]{}—–]|\n")
 LONGEST_CONCEPT = 5
 
 _stemmer = snowballstemmer.stemmer("english")
+# Words the stemmer would merge although Python keeps them apart: an iterable is not an
+# iterator (both stem to "iter").
+OWN_STEMS = {
+    "iterable": "iterable",
+    "iterables": "iterable",
+    "iterator": "iterator",
+    "iterators": "iterator",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +130,7 @@ class Word:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return OWN_STEMS.get(word) or _stemmer.stemWord(word)
 
 
 def normalise(text: str) -> str:
