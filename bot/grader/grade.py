@@ -402,7 +402,7 @@ class PreparedQuestion:
                     continue
                 if claim.subject is not None and _governing(match, mentions) != claim.subject:
                     continue
-                if phrase.negated_stems and _spans_scopes(match, reading):
+                if phrase.negated_stems and _spans_scopes(match, reading, phrase):
                     # A denial holds only up to a comma: "don't test X, a str is Y" does not
                     # say "a str is not Y".
                     continue
@@ -511,11 +511,16 @@ def _negated_before(match: Match, text) -> bool:
     )
 
 
-def _spans_scopes(match: Match, reading: Reading) -> bool:
-    """Whether the words found stand on both sides of a comma or a bracket (a colon after a
-    label, "else: runs when ...", keeps the claim together)."""
+# Marks that end a denial's reach inside a clause (a colon after a label, "else: runs when
+# ...", keeps the claim together).
+DENIAL_BREAKS = frozenset(",()[]")
+
+
+def _spans_scopes(match: Match, reading: Reading, phrase: Phrase) -> bool:
+    """Whether the words found stand on both sides of a comma or a bracket that the phrasing
+    itself does not have."""
     span = reading.text.span(match.words[0], match.words[-1])
-    return any(mark in span for mark in ",()[]")
+    return bool(DENIAL_BREAKS.intersection(span)) and not DENIAL_BREAKS.intersection(phrase.text)
 
 
 def _qualifies(words: tuple[Word, ...], index: int) -> bool:
