@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.grader.bands import Band, BandReport, grade_banded, read_banded
+from bot.grader.bands import BAND_ORDER, Band, BandReport, grade_banded, read_banded
 from content import load_bank
 
 BLIND = Path(__file__).parent / "blind"
@@ -22,7 +22,7 @@ class Floors:
     """Floors a little under the figures measured when they were set."""
 
     agreement: float
-    per_band: tuple[float, float, float]  # high, mid, low
+    per_band: tuple[float, float, float]  # in BAND_ORDER: high, mid, low
     passing_scored_low: int
     failing_scored_high: int
 
@@ -61,7 +61,7 @@ def test_verdicts_agree_with_interviewers(bands):
     name, report = bands
     floors = FLOORS[name]
     assert report.agreement >= floors.agreement
-    for band, floor in zip((Band.HIGH, Band.MID, Band.LOW), floors.per_band, strict=True):
+    for band, floor in zip(BAND_ORDER, floors.per_band, strict=True):
         assert report.band_agreement(band) >= floor, band
 
 

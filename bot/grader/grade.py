@@ -48,6 +48,9 @@ QUALIFIERS = frozenset(
 # clause that merely mentions arguments qualifies nothing).
 COUNTED_QUALIFIERS = frozenset({stem("argument")})
 COUNTS = frozenset(stem(word) for word in "zero one two three single".split())
+# Marks that end a denial's reach inside a clause (a colon after a label, "else: runs when
+# ...", keeps the claim together).
+DENIAL_BREAKS = frozenset(",()[]")
 
 
 class Verdict(StrEnum):
@@ -509,11 +512,6 @@ def _negated_before(match: Match, text) -> bool:
         for clause, start, judges in text.negations
         if clause == match.clause
     )
-
-
-# Marks that end a denial's reach inside a clause (a colon after a label, "else: runs when
-# ...", keeps the claim together).
-DENIAL_BREAKS = frozenset(",()[]")
 
 
 def _spans_scopes(match: Match, reading: Reading, phrase: Phrase) -> bool:
