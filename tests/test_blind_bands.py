@@ -38,9 +38,11 @@ FLOORS = {
     "tuned-4.csv": Floors(0.92, (0.91, 0.89, 0.94), 2, 2),
     # Measured: 0.91; high 0.91, mid 0.91, low 0.91; 1 passing under 30, 1 failing at 70+.
     "tuned-5.csv": Floors(0.88, (0.88, 0.88, 0.88), 3, 3),
-    # Never tuned on. Measured: 0.81; high 0.86, mid 0.77, low 0.78; 1 passing under 30, 4
+    # Measured: 0.81; high 0.86, mid 0.77, low 0.78; 1 passing under 30, 4 failing at 70+.
+    "tuned-6.csv": Floors(0.78, (0.83, 0.74, 0.75), 3, 6),
+    # Never tuned on. Measured: 0.82; high 0.85, mid 0.85, low 0.76; 2 passing under 30, 6
     # failing at 70+.
-    "unseen.csv": Floors(0.78, (0.83, 0.74, 0.75), 3, 6),
+    "unseen.csv": Floors(0.79, (0.82, 0.82, 0.73), 4, 8),
 }
 
 

@@ -328,7 +328,7 @@ class PreparedQuestion:
         for phrase in point.phrases:
             if len(phrase.stems) < t.DENIED_WORDS:
                 continue
-            for match in clause_matches(phrase, reading, polarity=False):
+            for match in clause_matches(phrase, reading, polarity=False, floor=t.DENIED_COVERAGE):
                 if len(match.words) < t.DENIED_WORDS or match.coverage < t.DENIED_COVERAGE:
                     continue
                 if not _denies(phrase, match, reading):
@@ -369,7 +369,11 @@ class PreparedQuestion:
         swapped: Match | None = None
         for phrase in point.phrases:
             bound = point.subject is not None and phrase.text not in point.foreign
-            for match in _both_ways(phrase, reading, point.skip):
+            # Only a phrasing that could beat the best so far, or say a swapped claim, is read.
+            floor = best.coverage if best else 0.0
+            if bound and swapped is None:
+                floor = min(floor, t.SWAPPED_COVERAGE)
+            for match in _both_ways(phrase, reading, point.skip, floor):
                 needed = min(len(match.phrase.stems), t.MIN_WORDS_FOUND)
                 if bound:
                     side = _governing(match, mentions)
@@ -394,7 +398,7 @@ class PreparedQuestion:
         side of the comparison must say it of that side."""
         for phrase in claim.phrases:
             needed = min(len(phrase.stems), t.MIN_WORDS_FOUND)
-            for match in clause_matches(phrase, reading):
+            for match in clause_matches(phrase, reading, floor=t.MISCONCEPTION_COVERAGE):
                 if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
                     continue
                 missing = len(phrase.stems) - len(match.words)
@@ -536,13 +540,13 @@ def _is_version(text: str) -> bool:
     return text[:2] in ("2.", "3.") and text.replace(".", "").isdigit()
 
 
-def _both_ways(phrase: Phrase, reading: Reading, names: frozenset[str]):
+def _both_ways(phrase: Phrase, reading: Reading, names: frozenset[str], floor: float):
     """A phrasing's clause matches with every word counted, and, when it names its subject,
     with the subject's names left to the side check (so "__init__ creates the instance" is
     read as the claim "creates the instance" said of __init__)."""
-    yield from clause_matches(phrase, reading)
+    yield from clause_matches(phrase, reading, floor=floor)
     if names & set(phrase.stems):
-        yield from clause_matches(phrase, reading, names)
+        yield from clause_matches(phrase, reading, names, floor=floor)
 
 
 def _governing(match: Match, mentions: list[_Mention]) -> int | None:

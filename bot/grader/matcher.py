@@ -145,31 +145,42 @@ def _concept_stems(word: str) -> tuple[str, ...]:
 
 
 def clause_matches(
-    phrase: Phrase, reading: Reading, skip: frozenset[str] = frozenset(), polarity: bool = True
+    phrase: Phrase,
+    reading: Reading,
+    skip: frozenset[str] = frozenset(),
+    polarity: bool = True,
+    floor: float = 0.0,
 ):
     """The densest window of each clause holding the phrase's words (but those in `skip`),
     with the phrase's polarity (or either, when `polarity` is False): one Match per clause
-    that holds any of them."""
+    that holds any of them; none when not even all the answer's words of the phrase together
+    would reach coverage `floor`."""
     positions = reading.positions
     if positions.keys().isdisjoint(phrase.stems):
         return
     words = reading.words
     by_clause: dict[int, list[tuple[int, int]]] = {}
-    total = 0.0
+    total = present = 0.0
     for index, wanted in enumerate(phrase.stems):
         if wanted in skip:
             continue
-        total += phrase.weights[index]
+        weight = phrase.weights[index]
+        total += weight
         negated = wanted in phrase.negated_stems
+        held = False
         for position in positions.get(wanted, ()):
             word = words[position]
             if word.negated == negated or not polarity:
                 by_clause.setdefault(word.clause, []).append((position, index))
+                held = True
+        present += weight if held else 0.0
+    if not total or present / total < floor:
+        return
     for clause, events in by_clause.items():
         found, weight = _densest(phrase, events, words)
         if phrase.opposites and _opposed(phrase, found, words):
             continue
-        yield Match(phrase, weight / total if total else 0.0, found, clause)
+        yield Match(phrase, weight / total, found, clause)
 
 
 def _opposed(phrase: Phrase, found: tuple[Word, ...], words: tuple[Word, ...]) -> bool:

@@ -185,7 +185,9 @@ def analyse(text: str) -> Analysed:
     negation governs it."""
     normal = normalise(text)
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(normal)]
+    token_stems = [stem(token) if token[0].isalnum() else "" for token, _, _ in tokens]
     table = concept_table()
+    starts = concept_starts()
     words: list[Word] = []
     questions: set[int] = set()
     negated: set[int] = set()
@@ -216,7 +218,8 @@ def analyse(text: str) -> Analysed:
             continue
         if token in CONDITIONS:
             conditional = True
-        found = _concept(tokens, index - 1, table)
+        at = index - 1
+        found = _concept(token_stems, at, table) if token_stems[at] in starts else None
         if found:
             length, stems = found
             end = tokens[index - 2 + length][2]
@@ -272,16 +275,15 @@ def analyse(text: str) -> Analysed:
 
 
 def _concept(
-    tokens: list[tuple[str, int, int]], at: int, table: dict[tuple[str, ...], tuple[str, ...]]
+    stems: list[str], at: int, table: dict[tuple[str, ...], tuple[str, ...]]
 ) -> tuple[int, tuple[str, ...]] | None:
-    """The longest concept wording starting at token `at`: its length and canonical stems."""
-    if stem(tokens[at][0]) not in concept_starts():
-        return None
-    for length in range(min(LONGEST_CONCEPT, len(tokens) - at), 0, -1):
-        run = tokens[at : at + length]
-        if any(not token[0][0].isalnum() for token in run):
+    """The longest concept wording starting at token `at` (stems of punctuation are empty):
+    its length and canonical stems."""
+    for length in range(min(LONGEST_CONCEPT, len(stems) - at), 0, -1):
+        run = stems[at : at + length]
+        if "" in run:
             continue
-        target = table.get(tuple(stem(token[0]) for token in run))
+        target = table.get(tuple(run))
         if target is not None:
             return length, target
     return None
