@@ -266,6 +266,11 @@ def test_a_negation_that_reaches_back_to_the_claim_undoes_it(answer):
     assert not flagged(THREADS, answer)
 
 
+def test_an_ellipsis_is_a_pause_not_the_end_of_a_clause():
+    assert coverage(THREADS, "the GIL gets released... during io", 0) is Coverage.HIT
+    assert coverage(THREADS, "the GIL gets released. During io it waits.", 0) is not Coverage.HIT
+
+
 def test_a_claim_is_read_from_the_words_nearest_its_side():
     search = PreparedQuestion(
         key_points=(

@@ -199,7 +199,9 @@ def analyse(text: str) -> Analysed:
         token, start, end = tokens[index]
         index += 1
         if token == "\n" or (
-            token in CLAUSE_ENDS and normal[end : end + 1] in ("", " ", "\n", "\t")
+            token in CLAUSE_ENDS
+            and normal[end : end + 1] in ("", " ", "\n", "\t")
+            and normal[start - 2 : start] != ".."
         ):
             if token == "?":
                 questions.add(clause)
