@@ -127,6 +127,12 @@ def test_terms_merely_listed_are_named_not_stated():
     assert coverage(ENUM, "it works like an onion model", 1) is Coverage.HIT
 
 
+def test_a_list_after_an_arrow_does_not_make_the_claim_before_it_a_term():
+    answer = "requests pass top to bottom -> auth, session, csrf, views, templates"
+    assert coverage(ENUM, answer, 1) is Coverage.HIT
+    assert coverage(ENUM, answer.replace("->", ","), 1) is not Coverage.HIT
+
+
 SORTING = PreparedQuestion(
     key_points=(
         KeyPoint("list.sort() sorts the list in place", ("sorts the list in place",), 2.0),

@@ -22,9 +22,9 @@ from bot.grader.refusal import NoAnswer, refusal
 from bot.grader.text import SCOPE_BREAKS, Word, stem
 from content import KeyPoint, Misconception, Question, Side
 
-# Stretches of an answer in which a list of terms may stand: up to a sentence end, ; : or a
-# new line.
-LIST_SEGMENT = re.compile(r"[^.;:\n]+")
+# Stretches of an answer in which a list of terms may stand: up to a sentence end, ; : an
+# arrow or a new line.
+LIST_SEGMENT = re.compile(r"(?:(?!->|=>|→)[^.;:\n])+")
 # Words that report a claim instead of making it: "a common myth is that ...".
 REPORTING = frozenset(
     stem(word)
