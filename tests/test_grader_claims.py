@@ -97,6 +97,18 @@ def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(THREADS, "the lock is not dropped during i/o", 0) is Coverage.MISSED
 
 
+def test_words_python_keeps_apart_are_not_merged_by_their_stem():
+    idioms = PreparedQuestion(
+        key_points=(
+            KeyPoint("Python code reads top to bottom", ("python reads top down",)),
+            KeyPoint("Idiomatic code is called pythonic", ("pythonic style",)),
+        ),
+        prompt="How is a module run?",
+    )
+    assert coverage(idioms, "python reads it top down", 0) is Coverage.HIT
+    assert coverage(idioms, "pythonic code reads top down", 0) is not Coverage.HIT
+
+
 @pytest.mark.parametrize("spelling", ["OrderedDict", "ordereddict", "ordered dict"])
 def test_identifiers_match_in_every_spelling(spelling):
     assert coverage(THREADS, f"I would use an {spelling} here", 2) is Coverage.HIT

@@ -84,12 +84,13 @@ LONGEST_CONCEPT = 5
 
 _stemmer = snowballstemmer.stemmer("english")
 # Words the stemmer would merge although Python keeps them apart: an iterable is not an
-# iterator (both stem to "iter").
+# iterator (both stem to "iter"), and "pythonic" (idiomatic) is not "Python".
 OWN_STEMS = {
     "iterable": "iterable",
     "iterables": "iterable",
     "iterator": "iterator",
     "iterators": "iterator",
+    "pythonic": "pythonic",
 }
 
 
