@@ -95,6 +95,16 @@ def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(THREADS, "the lock is dropped during blocking i/o", 0) is Coverage.HIT
     assert coverage(THREADS, "cpu heavy -> separate processes", 1) is Coverage.HIT
     assert coverage(THREADS, "the lock is not dropped during i/o", 0) is Coverage.MISSED
+    shorthand = PreparedQuestion(
+        key_points=(
+            KeyPoint(
+                "The generator's return value ends up in the traceback",
+                ("return value in traceback",),
+            ),
+        ),
+        prompt="What does a generator do when it returns?",
+    )
+    assert coverage(shorthand, "gen ret val lands in the tb", 0) is Coverage.HIT
 
 
 def test_words_python_keeps_apart_are_not_merged_by_their_stem():

@@ -199,6 +199,7 @@ def analyse(text: str) -> Analysed:
     while index < len(tokens):
         token, start, end = tokens[index]
         index += 1
+        # A sentence end ends the clause; the last dot of an ellipsis ("...") is a pause.
         if token == "\n" or (
             token in CLAUSE_ENDS
             and normal[end : end + 1] in ("", " ", "\n", "\t")
