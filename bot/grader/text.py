@@ -188,7 +188,6 @@ def analyse(text: str) -> Analysed:
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(normal)]
     token_stems = [stem(token) if token[0].isalnum() else "" for token, _, _ in tokens]
     table = concept_table()
-    starts = concept_starts()
     words: list[Word] = []
     questions: set[int] = set()
     negated: set[int] = set()
@@ -203,7 +202,7 @@ def analyse(text: str) -> Analysed:
         if token == "\n" or (
             token in CLAUSE_ENDS
             and normal[end : end + 1] in ("", " ", "\n", "\t")
-            and normal[start - 2 : start] != ".."
+            and normal[max(start - 2, 0) : start] != ".."
         ):
             if token == "?":
                 questions.add(clause)
@@ -222,8 +221,7 @@ def analyse(text: str) -> Analysed:
             continue
         if token in CONDITIONS:
             conditional = True
-        at = index - 1
-        found = _concept(token_stems, at, table) if token_stems[at] in starts else None
+        found = _concept(token_stems, index - 1, table)
         if found:
             length, stems = found
             end = tokens[index - 2 + length][2]
@@ -262,7 +260,7 @@ def analyse(text: str) -> Analysed:
             words.append(
                 Word(
                     token,
-                    stem(token),
+                    token_stems[index - 1],
                     scope > 0,
                     start,
                     end,
@@ -283,6 +281,8 @@ def _concept(
 ) -> tuple[int, tuple[str, ...]] | None:
     """The longest concept wording starting at token `at` (stems of punctuation are empty):
     its length and canonical stems."""
+    if stems[at] not in concept_starts():
+        return None
     for length in range(min(LONGEST_CONCEPT, len(stems) - at), 0, -1):
         run = stems[at : at + length]
         if "" in run:
