@@ -91,6 +91,20 @@ def test_an_absolute_claim_is_flagged_only_when_the_answer_says_it_absolutely():
     assert not flagged(always, "With python -m, sys.path[0] is the working directory")
 
 
+def test_a_claim_that_each_has_its_own_is_not_said_by_a_clause_that_they_share_one():
+    per_task = PreparedQuestion(
+        key_points=THREADS.key_points,
+        misconceptions=(
+            Misconception("Each task runs in its own thread", (), "They share one."),
+            Misconception("Tasks run in the same thread", (), "Each has its own."),
+        ),
+    )
+    own, same = (wrong.text for wrong in per_task.misconceptions)
+    assert flagged(per_task, "every task runs in its own thread") == [own]
+    assert flagged(per_task, "tasks run in separate threads") == [own]
+    assert flagged(per_task, "the loop runs the tasks concurrently in one thread") == [same]
+
+
 def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(THREADS, "the lock is dropped during blocking i/o", 0) is Coverage.HIT
     assert coverage(THREADS, "cpu heavy -> separate processes", 1) is Coverage.HIT

@@ -48,6 +48,11 @@ QUALIFIERS = frozenset(
 # clause that merely mentions arguments qualifies nothing).
 COUNTED_QUALIFIERS = frozenset({stem("argument")})
 COUNTS = frozenset(stem(word) for word in "zero one two three single".split())
+# Words that give each thing its own, and words that make things share one: a claim with one
+# kind is not asserted by a clause with only the other.
+APART = frozenset("each own separate every per different".split())
+TOGETHER = frozenset("one single same shared".split())
+WORD = re.compile(r"[a-z]+")
 # Marks that end a denial's reach inside a clause (a colon after a label, "else: runs when
 # ...", keeps the claim together).
 DENIAL_BREAKS = frozenset(",()[]")
@@ -425,6 +430,8 @@ class PreparedQuestion:
             return False
         if not phrase.negated and _negated_before(match, text):
             return False
+        if _counts_otherwise(phrase, match, reading):
+            return False
         own = set(phrase.stems)
         return not any(
             word.clause == clause
@@ -438,6 +445,18 @@ class PreparedQuestion:
         return refusal(
             answer, normal, reading.stems, self.prompt, self.prompt_stems, self.vocabulary.stems
         )
+
+
+def _counts_otherwise(phrase: Phrase, match: Match, reading: Reading) -> bool:
+    """Whether the claim says each thing has its own ("each task gets its own thread") where
+    the clause says they share one ("runs coroutines in one thread"), or the other way round."""
+    said = set(WORD.findall(phrase.text.lower()))
+    clause = [word for word in reading.words if word.clause == match.clause]
+    answer = set(WORD.findall(reading.text.span(clause[0], clause[-1])))
+    for these, those in ((APART, TOGETHER), (TOGETHER, APART)):
+        if said & these and not said & those and answer & those and not answer & these:
+            return True
+    return False
 
 
 def _listed(match: Match, listed: frozenset[int]) -> Match:
