@@ -105,6 +105,20 @@ def test_a_claim_that_each_has_its_own_is_not_said_by_a_clause_that_they_share_o
     assert flagged(per_task, "the loop runs the tasks concurrently in one thread") == [same]
 
 
+def test_a_claim_about_a_dotted_name_is_not_read_from_another_dotted_name():
+    regex = PreparedQuestion(
+        key_points=THREADS.key_points,
+        misconceptions=(
+            Misconception("re.match finds the pattern anywhere in the string", (), "At the start."),
+        ),
+    )
+    assert flagged(regex, "re.match finds the pattern anywhere in the string")
+    assert flagged(regex, "re.match will find a pattern anywhere in a string")
+    assert not flagged(
+        regex, "re.match only looks at the string's start, re.search finds the pattern anywhere"
+    )
+
+
 def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(THREADS, "the lock is dropped during blocking i/o", 0) is Coverage.HIT
     assert coverage(THREADS, "cpu heavy -> separate processes", 1) is Coverage.HIT

@@ -130,6 +130,8 @@ class _Claim:
 
     phrases: tuple[Phrase, ...]
     subject: int | None
+    # Per phrasing, the stems of the dotted name it opens with ("re.match"), if any.
+    names: tuple[tuple[str, ...], ...]
 
 
 class PreparedQuestion:
@@ -175,7 +177,15 @@ class PreparedQuestion:
         return tuple(phrase for phrase in compiled if phrase)
 
     def _claim(self, wrong: Misconception, rarity) -> _Claim:
-        return _Claim(self._phrases(wrong.phrasings, rarity), self._subject_of(wrong.text, ""))
+        phrases = self._phrases(wrong.phrasings, rarity)
+        names = tuple(self._opening_name(phrase.text) for phrase in phrases)
+        return _Claim(phrases, self._subject_of(wrong.text, ""), names)
+
+    def _opening_name(self, text: str) -> tuple[str, ...]:
+        """The stems of the dotted name a claim opens with ("re.match ..."): () when none."""
+        first = text.split(maxsplit=1)[0].strip(".,:;")
+        stems = self._stems(first) if "." in first else ()
+        return stems if len(stems) > 1 else ()
 
     def _skip(self, subject: int | None) -> frozenset[str]:
         if subject is None:
@@ -401,9 +411,13 @@ class PreparedQuestion:
     def _asserted(self, claim: _Claim, reading: Reading, mentions: list[_Mention]) -> Match | None:
         """A clause that asserts one of a misconception's phrasings, if any does; one about a
         side of the comparison must say it of that side."""
-        for phrase in claim.phrases:
+        for phrase, name in zip(claim.phrases, claim.names, strict=True):
             needed = min(len(phrase.stems), t.MIN_WORDS_FOUND)
             for match in clause_matches(phrase, reading, floor=t.MISCONCEPTION_COVERAGE):
+                if name and _other_name(name, match, reading):
+                    # "re.match finds it anywhere" is about re.match, not "re.search finds the
+                    # first match anywhere".
+                    continue
                 if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
                     continue
                 missing = len(phrase.stems) - len(match.words)
@@ -445,6 +459,20 @@ class PreparedQuestion:
         return refusal(
             answer, normal, reading.stems, self.prompt, self.prompt_stems, self.vocabulary.stems
         )
+
+
+def _other_name(name: tuple[str, ...], match: Match, reading: Reading) -> bool:
+    """Whether the word found for the name's first part opens another dotted name ("re" of
+    "re.search" for a claim about re.match)."""
+    words, normal = reading.words, reading.text.normal
+    for position in reading.positions.get(name[0], ()):
+        word = words[position]
+        if word not in match.words or normal[word.end : word.end + 1] != ".":
+            continue
+        run = tuple(other.stem for other in words[position : position + len(name)])
+        if run != name:
+            return True
+    return False
 
 
 def _counts_otherwise(phrase: Phrase, match: Match, reading: Reading) -> bool:
