@@ -292,6 +292,12 @@ def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
     stated = "Requests pass top to bottom, like an onion model: layers, hooks, flags, values."
     assert ENUM.grade(stated).points[1].coverage is Coverage.HIT
     assert ENUM.grade(stated).score >= 30
+    # A statement that runs through a list is not one of its terms.
+    through = (
+        "Requests pass top to bottom. Every layer of the onion model runs its own hooks, flags,"
+        " values, members, enums, and then hands the request over to the next layer of the stack."
+    )
+    assert ENUM.grade(through).score >= 30
 
 
 @pytest.mark.parametrize(

@@ -260,7 +260,7 @@ class PreparedQuestion:
 
     def point_matches(self, reading: Reading) -> list[Match | None]:
         mentions = self._mentions(reading) if self.sides else []
-        listed = _term_lists(reading)
+        listed = _term_lists(reading).words
         return [
             self._best_point_match(point, reading, mentions, listed)[0] for point in self._points
         ]
@@ -282,8 +282,10 @@ class PreparedQuestion:
             if match:
                 wrong_matches.append((wrong, match))
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
-        listed = _term_lists(reading)
-        found_points = [self._best_point_match(p, reading, mentions, listed) for p in self._points]
+        lists = _term_lists(reading)
+        found_points = [
+            self._best_point_match(p, reading, mentions, lists.words) for p in self._points
+        ]
         results = tuple(
             _point_result(point.point, _unless_wrong(match, wrong_words))
             for point, (match, _) in zip(self._points, found_points, strict=True)
@@ -294,8 +296,10 @@ class PreparedQuestion:
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
         score = score_of(results, len(found))
-        if len(listed) >= t.SALAD_SHARE * len({word.start for word in reading.words}):
-            # Mostly a list of terms: the answer names the topic's words, it states nothing.
+        if len(lists.terms) >= t.SALAD_SHARE * len({word.start for word in reading.words}):
+            # Mostly a list of terms: the answer names the topic's words, it states nothing. A
+            # statement that opens or closes a list ("pickle serializes almost any object
+            # (classes, sets, cycles, ...)") is not a term.
             score = min(score, t.PARTIAL_FROM - 1)
         return Grade(score, verdict(score), results, found, tip(results))
 
@@ -497,11 +501,20 @@ def _listed(match: Match, listed: frozenset[int]) -> Match:
     return Match(match.phrase, t.LISTED_COVERAGE, match.words, match.clause)
 
 
-def _term_lists(reading: Reading) -> frozenset[int]:
-    """Where the answer's words stand in a run of LIST_RUN or more comma-separated items of at
-    most LIST_ITEM_WORDS content words each, most of them short: the words' start offsets."""
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    """Where an answer lists terms: the start offsets of every word in a run of LIST_RUN or
+    more comma-separated items, most of them short (at most LIST_ITEM_WORDS content words),
+    and of the words of those short items alone, the terms."""
+
+    words: frozenset[int] = frozenset()
+    terms: frozenset[int] = frozenset()
+
+
+def _term_lists(reading: Reading) -> _Lists:
     starts = [word.start for word in reading.words]
     listed: set[int] = set()
+    terms: set[int] = set()
     for segment in LIST_SEGMENT.finditer(reading.text.normal):
         items = []
         offset = segment.start()
@@ -511,8 +524,11 @@ def _term_lists(reading: Reading) -> frozenset[int]:
             offset += len(item) + 1
         short = [len(set(item)) <= t.LIST_ITEM_WORDS for item in items]
         if len(items) >= t.LIST_RUN and sum(short) >= t.LIST_RUN and sum(short) * 2 > len(items):
-            listed.update(start for item in items for start in item)
-    return frozenset(listed)
+            for item, is_short in zip(items, short, strict=True):
+                listed.update(item)
+                if is_short:
+                    terms.update(item)
+    return _Lists(frozenset(listed), frozenset(terms))
 
 
 def _denies(phrase: Phrase, match: Match, reading: Reading) -> bool:
