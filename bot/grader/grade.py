@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.grader import thresholds as t
@@ -417,11 +417,10 @@ class PreparedQuestion:
         side of the comparison must say it of that side."""
         for phrase, name in zip(claim.phrases, claim.names, strict=True):
             needed = min(len(phrase.stems), t.MIN_WORDS_FOUND)
-            for match in clause_matches(phrase, reading, floor=t.MISCONCEPTION_COVERAGE):
-                if name and _other_name(name, match, reading):
-                    # "re.match finds it anywhere" is about re.match, not "re.search finds the
-                    # first match anywhere".
-                    continue
+            # A claim about a dotted name is not read from another dotted name: "re.match finds
+            # it anywhere" is not said by "re.search finds the first match anywhere".
+            named = _without_other_names(name, reading) if name else reading
+            for match in clause_matches(phrase, named, floor=t.MISCONCEPTION_COVERAGE):
                 if capped(match, needed).coverage < t.MISCONCEPTION_COVERAGE:
                     continue
                 missing = len(phrase.stems) - len(match.words)
@@ -465,18 +464,17 @@ class PreparedQuestion:
         )
 
 
-def _other_name(name: tuple[str, ...], match: Match, reading: Reading) -> bool:
-    """Whether the word found for the name's first part opens another dotted name ("re" of
-    "re.search" for a claim about re.match)."""
+def _without_other_names(name: tuple[str, ...], reading: Reading) -> Reading:
+    """The reading without the name's first part where it opens another dotted name ("re"
+    of "re.search" for a claim about re.match)."""
     words, normal = reading.words, reading.text.normal
-    for position in reading.positions.get(name[0], ()):
-        word = words[position]
-        if word not in match.words or normal[word.end : word.end + 1] != ".":
-            continue
-        run = tuple(other.stem for other in words[position : position + len(name)])
-        if run != name:
-            return True
-    return False
+    kept = [
+        position
+        for position in reading.positions.get(name[0], ())
+        if normal[words[position].end : words[position].end + 1] != "."
+        or tuple(word.stem for word in words[position : position + len(name)]) == name
+    ]
+    return replace(reading, positions={**reading.positions, name[0]: kept})
 
 
 def _counts_otherwise(phrase: Phrase, match: Match, reading: Reading) -> bool:
