@@ -119,6 +119,14 @@ def test_a_claim_about_a_dotted_name_is_not_read_from_another_dotted_name():
     )
 
 
+def test_an_answer_that_admits_a_gap_is_not_a_pass():
+    full = "The GIL is released during blocking I/O; CPU-bound code should use multiprocessing."
+    assert THREADS.grade(full).score >= 70
+    admitted = full + " Not sure what an OrderedDict has to do with it."
+    assert 30 <= THREADS.grade(admitted).score < 70
+    assert THREADS.grade(full + " A naive value has no idea of its zone.").score >= 70
+
+
 def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(THREADS, "the lock is dropped during blocking i/o", 0) is Coverage.HIT
     assert coverage(THREADS, "cpu heavy -> separate processes", 1) is Coverage.HIT

@@ -48,6 +48,13 @@ QUALIFIERS = frozenset(
 # clause that merely mentions arguments qualifies nothing).
 COUNTED_QUALIFIERS = frozenset({stem("argument")})
 COUNTS = frozenset(stem(word) for word in "zero one two three single".split())
+# Phrases in which an answer admits it does not know part of what was asked (in normal form:
+# "don't" is "do not"). "no idea" and "never heard" are left out: they are mostly said of a
+# thing ("a naive datetime has no idea which zone it is in", "mypy has never heard of it").
+ADMITS_A_GAP = re.compile(
+    r"\b(not sure|i do not know|do not remember|can not remember|never used|not familiar|"
+    r"no clue|not certain)\b"
+)
 # Words that give each thing its own, and words that make things share one: a claim with one
 # kind is not asserted by a clause with only the other.
 APART = frozenset("each own separate every per different".split())
@@ -301,6 +308,9 @@ class PreparedQuestion:
             # statement that opens or closes a list ("pickle serializes almost any object
             # (classes, sets, cycles, ...)") is not a term.
             score = min(score, t.PARTIAL_FROM - 1)
+        if ADMITS_A_GAP.search(reading.text.normal):
+            # "not sure what 3.11 added": the answer says it leaves part of the question open.
+            score = min(score, t.STRONG_FROM - 1)
         return Grade(score, verdict(score), results, found, tip(results))
 
     def _swaps(self, found_points, results, mentions: list[_Mention]):
