@@ -141,6 +141,11 @@ def test_concept_vocabulary_and_chat_notation_earn_the_point():
         prompt="What does a generator do when it returns?",
     )
     assert coverage(shorthand, "gen ret val lands in the tb", 0) is Coverage.HIT
+    truthy = PreparedQuestion(
+        key_points=(KeyPoint("any is True when some element is truthy", ()),),
+        prompt="What do any and all return?",
+    )
+    assert coverage(truthy, "any -> True if some elem truthy", 0) is Coverage.HIT
 
 
 def test_words_python_keeps_apart_are_not_merged_by_their_stem():

@@ -78,6 +78,8 @@ SHORTHAND = {
     "gen": "generator",
     "gens": "generators",
     "inst": "instance",
+    "elem": "element",
+    "elems": "elements",
     "comps": "comprehensions",
     "lang": "language",
     "ver": "version",
