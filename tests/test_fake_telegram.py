@@ -32,10 +32,6 @@ from testing.fake_telegram import FakeTelegram, FloodLimits, HtmlError, format_t
 TOKEN = "123456:TEST-TOKEN"
 USER = 42
 GROUP = -1001234
-# PTB 22 warns on every RetryAfter that its int retry_after will become a timedelta.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:.*retry_after:telegram.warnings.PTBDeprecationWarning"
-)
 
 
 def endpoints(fake: FakeTelegram) -> dict[str, str]:
