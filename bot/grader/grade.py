@@ -59,7 +59,7 @@ ADMITS_A_GAP = re.compile(
 # kind is not asserted by a clause with only the other.
 APART = frozenset("each own separate every per different".split())
 TOGETHER = frozenset("one single same shared".split())
-WORD = re.compile(r"[a-z]+")
+PLAIN_WORD = re.compile(r"[a-z]+")
 # Marks that end a denial's reach inside a clause (a colon after a label, "else: runs when
 # ...", keeps the claim together).
 DENIAL_BREAKS = frozenset(",()[]")
@@ -490,9 +490,9 @@ def _without_other_names(name: tuple[str, ...], reading: Reading) -> Reading:
 def _counts_otherwise(phrase: Phrase, match: Match, reading: Reading) -> bool:
     """Whether the claim says each thing has its own ("each task gets its own thread") where
     the clause says they share one ("runs coroutines in one thread"), or the other way round."""
-    said = set(WORD.findall(phrase.text.lower()))
+    said = set(PLAIN_WORD.findall(phrase.text.lower()))
     clause = [word for word in reading.words if word.clause == match.clause]
-    answer = set(WORD.findall(reading.text.span(clause[0], clause[-1])))
+    answer = set(PLAIN_WORD.findall(reading.text.span(clause[0], clause[-1])))
     for these, those in ((APART, TOGETHER), (TOGETHER, APART)):
         if said & these and not said & those and answer & those and not answer & these:
             return True
@@ -515,8 +515,8 @@ class _Lists:
     more comma-separated items, most of them short (at most LIST_ITEM_WORDS content words),
     and of the words of those short items alone, the terms."""
 
-    words: frozenset[int] = frozenset()
-    terms: frozenset[int] = frozenset()
+    words: frozenset[int]
+    terms: frozenset[int]
 
 
 def _term_lists(reading: Reading) -> _Lists:
