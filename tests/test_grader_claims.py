@@ -182,6 +182,12 @@ def test_a_side_s_property_said_of_the_other_side_earns_nothing_and_is_flagged()
 def test_a_clause_that_says_the_opposite_does_not_state_the_point():
     assert coverage(ENUM, "Color.RED == 1 is False", 0) is Coverage.HIT
     assert coverage(ENUM, "Color.RED == 1 is True for any Enum", 0) is Coverage.MISSED
+    waiting = PreparedQuestion(
+        key_points=(KeyPoint("Threads are good for work that mostly waits", ()),),
+        prompt="When do threads help?",
+    )
+    assert coverage(waiting, "threads are good when the work mostly waits", 0) is Coverage.HIT
+    assert coverage(waiting, "threads are bad when the work mostly waits", 0) is Coverage.MISSED
 
 
 def test_terms_merely_listed_are_named_not_stated():

@@ -211,4 +211,5 @@ OPPOSITES = [
     ("nominal", "structural"),
     ("preemptive", "cooperative"),
     ("blocking", "nonblocking"),
+    ("good", "bad"),
 ]
