@@ -40,6 +40,11 @@ ENUM = PreparedQuestion(
 )
 
 
+def claiming(*misconceptions: Misconception) -> PreparedQuestion:
+    """The GIL question's key points with these misconceptions."""
+    return PreparedQuestion(key_points=THREADS.key_points, misconceptions=misconceptions)
+
+
 def flagged(question, answer):
     return [found.misconception.text for found in question.grade(answer).misconceptions]
 
@@ -81,23 +86,17 @@ def test_a_clause_that_does_not_assert_the_misconception_is_not_flagged(answer):
 
 
 def test_an_absolute_claim_is_flagged_only_when_the_answer_says_it_absolutely():
-    always = PreparedQuestion(
-        key_points=THREADS.key_points,
-        misconceptions=(
-            Misconception("sys.path[0] is always the working directory", (), "Only with -m."),
-        ),
+    always = claiming(
+        Misconception("sys.path[0] is always the working directory", (), "Only with -m.")
     )
     assert flagged(always, "sys.path[0] is always the working directory")
     assert not flagged(always, "With python -m, sys.path[0] is the working directory")
 
 
 def test_a_claim_that_each_has_its_own_is_not_said_by_a_clause_that_they_share_one():
-    per_task = PreparedQuestion(
-        key_points=THREADS.key_points,
-        misconceptions=(
-            Misconception("Each task runs in its own thread", (), "They share one."),
-            Misconception("Tasks run in the same thread", (), "Each has its own."),
-        ),
+    per_task = claiming(
+        Misconception("Each task runs in its own thread", (), "They share one."),
+        Misconception("Tasks run in the same thread", (), "Each has its own."),
     )
     own, same = (wrong.text for wrong in per_task.misconceptions)
     assert flagged(per_task, "every task runs in its own thread") == [own]
@@ -106,11 +105,8 @@ def test_a_claim_that_each_has_its_own_is_not_said_by_a_clause_that_they_share_o
 
 
 def test_a_claim_about_a_dotted_name_is_not_read_from_another_dotted_name():
-    regex = PreparedQuestion(
-        key_points=THREADS.key_points,
-        misconceptions=(
-            Misconception("re.match finds the pattern anywhere in the string", (), "At the start."),
-        ),
+    regex = claiming(
+        Misconception("re.match finds the pattern anywhere in the string", (), "At the start.")
     )
     assert flagged(regex, "re.match finds the pattern anywhere in the string")
     assert flagged(regex, "re.match will find a pattern anywhere in a string")
