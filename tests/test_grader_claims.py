@@ -127,6 +127,11 @@ def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(THREADS, "the lock is dropped during blocking i/o", 0) is Coverage.HIT
     assert coverage(THREADS, "cpu heavy -> separate processes", 1) is Coverage.HIT
     assert coverage(THREADS, "the lock is not dropped during i/o", 0) is Coverage.MISSED
+    okay = PreparedQuestion(
+        key_points=(KeyPoint("Threads are good for I/O-bound work", ()),),
+        prompt="When do threads help?",
+    )
+    assert coverage(okay, "threads are ok for io bound stuff", 0) is Coverage.HIT
     shorthand = PreparedQuestion(
         key_points=(
             KeyPoint(
@@ -255,6 +260,31 @@ def test_a_key_point_the_answer_denies_is_a_wrong_claim(answer):
 )
 def test_a_negation_that_does_not_deny_the_point_is_not_a_wrong_claim(answer):
     assert not denied(SORTING, answer)
+
+
+def test_a_denial_undone_by_without_is_not_a_wrong_claim():
+    cache = PreparedQuestion(
+        key_points=(
+            KeyPoint(
+                "A lock is needed when threads share the cache",
+                ("threading lock", "thread safety needs a lock"),
+            ),
+        ),
+        prompt="Write an LRU cache class.",
+    )
+    assert not denied(cache, "Note this class isn't thread-safe without a lock.")
+    assert denied(cache, "Thread safety never needs a lock here.")
+
+
+def test_a_negation_ends_where_a_new_subject_starts():
+    question = PreparedQuestion(
+        key_points=(KeyPoint("Use processes for CPU-bound work", ()),),
+        prompt="How does the GIL affect threads?",
+    )
+    answer = "For cpu heavy stuff threads don't help and you should use separate processes."
+    assert coverage(question, answer, 0) is Coverage.HIT
+    denied_too = "For cpu heavy stuff threads don't help and don't use separate processes."
+    assert coverage(question, denied_too, 0) is Coverage.MISSED
 
 
 def test_returns_none_is_not_returning_a_value():

@@ -63,6 +63,8 @@ PLAIN_WORD = re.compile(r"[a-z]+")
 # Marks that end a denial's reach inside a clause (a colon after a label, "else: runs when
 # ...", keeps the claim together).
 DENIAL_BREAKS = frozenset(",()[]")
+# A "without" after a denial undoes it: "not thread-safe without a lock" says a lock is needed.
+UNDOING_ABSENCE = re.compile(r"\bwithout\b")
 
 
 class Verdict(StrEnum):
@@ -550,6 +552,8 @@ def _denies(phrase: Phrase, match: Match, reading: Reading) -> bool:
     processes"), a claim about something else ("sets do not keep insertion order") or one
     name ("now with timezone.utc" against "not timezone aware")."""
     first, last = match.words[0].start, match.words[-1].end
+    if UNDOING_ABSENCE.search(reading.text.normal, first, last):
+        return False
     wanted = dict(zip(phrase.stems, phrase.weights, strict=True))
     for negated_stem in phrase.negated_stems:
         wanted.pop(negated_stem, None)

@@ -47,6 +47,10 @@ CLAUSE_WORDS = frozenset({"but", "whereas", "however", "although", "though", "wh
 CLAUSE_DASHES = frozenset("—–")
 # Punctuation that ends a negation's scope; "." ";" "!" "?" and new lines also end the clause.
 SCOPE_BREAKS = frozenset(",:()[]{}")
+# A join followed by a new subject ends a negation's scope too: "threads don't help and you
+# should use processes" does not deny the processes.
+SCOPE_JOINS = frozenset({"and", "so", "then"})
+NEW_SUBJECTS = frozenset({"you", "it", "they", "we", "i", "this", "that", "there", "the"})
 CLAUSE_ENDS = frozenset(".;!?")
 # Phrases that deny what follows them, rewritten to a plain "not".
 NEGATING_PHRASES = re.compile(r"\b(no longer|not anymore|fails to)\b")
@@ -215,7 +219,11 @@ def analyse(text: str) -> Analysed:
             scope = 0
             conditional = False
             continue
-        if token in SCOPE_BREAKS or token in CLAUSE_ENDS:
+        if (
+            token in SCOPE_BREAKS
+            or token in CLAUSE_ENDS
+            or (token in SCOPE_JOINS and index < len(tokens) and tokens[index][0] in NEW_SUBJECTS)
+        ):
             scope = 0
             conditional = False
             continue

@@ -155,6 +155,7 @@ CONCEPTS = {
     "identity": ["same object", "same memory address", "same id"],
     "equality": ["equal value", "same value", "equal values", "same values"],
     "copy": ["clone"],
+    "good": ["ok", "okay"],
     "instance": ["object"],
     "initialise": ["initialize", "fill in", "populate"],
     "create": ["construct", "build", "allocate", "instantiate"],
