@@ -118,8 +118,12 @@ def test_a_claim_about_a_dotted_name_is_not_read_from_another_dotted_name():
 def test_an_answer_that_admits_a_gap_is_not_a_pass():
     full = "The GIL is released during blocking I/O; CPU-bound code should use multiprocessing."
     assert THREADS.grade(full).score >= 70
-    admitted = full + " Not sure what an OrderedDict has to do with it."
-    assert 30 <= THREADS.grade(admitted).score < 70
+    for admission in (
+        "Not sure what an OrderedDict has to do with it.",
+        "An OrderedDict, I'm not really sure.",
+        "There is an OrderedDict too but I haven't used it.",
+    ):
+        assert 30 <= THREADS.grade(f"{full} {admission}").score < 70, admission
     assert THREADS.grade(full + " A naive value has no idea of its zone.").score >= 70
 
 

@@ -52,8 +52,9 @@ COUNTS = frozenset(stem(word) for word in "zero one two three single".split())
 # "don't" is "do not"). "no idea" and "never heard" are left out: they are mostly said of a
 # thing ("a naive datetime has no idea which zone it is in", "mypy has never heard of it").
 ADMITS_A_GAP = re.compile(
-    r"\b(not sure|i do not know|do not remember|can not remember|never used|not familiar|"
-    r"no clue|not certain)\b"
+    r"\b(not (really |quite |totally |entirely |100% )?(sure|certain)|i do not know|"
+    r"do not remember|can not remember|never used|not familiar|no clue|"
+    r"i have not (used|tried|worked with|touched|modified|played with|dealt with))\b"
 )
 # Words that give each thing its own, and words that make things share one: a claim with one
 # kind is not asserted by a clause with only the other.
