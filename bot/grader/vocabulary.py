@@ -155,6 +155,8 @@ CONCEPTS = {
     "identity": ["same object", "same memory address", "same id"],
     "equality": ["equal value", "same value", "equal values", "same values"],
     "copy": ["clone"],
+    "memory": ["ram"],
+    "whole": ["entire"],
     "good": ["ok", "okay"],
     "instance": ["object"],
     "initialise": ["initialize", "fill in", "populate"],
