@@ -313,6 +313,7 @@ def test_is_a_and_has_a_are_words():
         prompt="Compare inheritance and composition.",
     )
     assert shapes.grade("inheritance models is-a").points[0].coverage is Coverage.HIT
+    assert shapes.grade('inheritance is "is a"').points[0].coverage is Coverage.HIT
     assert shapes.grade("inheritance is a way to reuse code").points[0].coverage is not Coverage.HIT
 
 

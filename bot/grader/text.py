@@ -71,6 +71,8 @@ CONTRACTIONS = (
 )
 CODE_FENCE = re.compile(r"```[a-zA-Z0-9_+-]*")
 IO = re.compile(r"\bi/o\b")
+# The relationships quoted as words: 'inheritance is "is a"' is "is-a".
+QUOTED_RELATION = re.compile(r"[\"“”'‘’]\s*(is|has)[ -]an?\s*[\"“”'‘’]")
 # Big-O notation in words, so that O(n) and O(n^2) are different claims, and "O(n**2)" is
 # "quadratic" (the notation alone reads as the letters o and n).
 BIG_O = (
@@ -148,6 +150,7 @@ def normalise(text: str) -> str:
         text = pattern.sub(replacement, text)
     for pattern, replacement in CONTRACTIONS:
         text = pattern.sub(replacement, text)
+    text = QUOTED_RELATION.sub(lambda match: f" {match.group(1)}a ", text)
     text = NEGATING_PHRASES.sub("not", text)
     text = ALTERNATIVE_PHRASES.sub("unlike", text)
     return SHORTHAND_WORD.sub(lambda match: SHORTHAND[match.group()], text)
