@@ -350,6 +350,14 @@ def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
     assert ENUM.grade(through).score >= 30
 
 
+def test_an_answer_that_talks_about_the_topic_without_claims_is_a_fail():
+    stated = "IntEnum members behave as ints, and Color.RED == 1 is False for a plain Enum."
+    assert ENUM.grade(stated).score >= 70
+    talk = f"{stated} It is all about the enum-ness of the members, in terms of values overall."
+    assert ENUM.grade(talk).score < 30
+    assert ENUM.grade(f"{stated} Flags, aliases and so on.").score >= 70
+
+
 @pytest.mark.parametrize(
     "answer",
     [

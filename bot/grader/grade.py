@@ -56,6 +56,13 @@ ADMITS_A_GAP = re.compile(
     r"do not remember|can not remember|never used|not familiar|no clue|"
     r"i have not (used|tried|worked with|touched|modified|played with|dealt with))\b"
 )
+# Phrases that talk about a topic instead of saying anything about it: "it's all about the
+# references and the nesting, in terms of mutability", "the singleton-ness of it".
+VAGUE_TALK = re.compile(
+    r"\b(all about|in terms of|in general|overall|\w+-ness|paradigm|plays? a role|"
+    r"comes? together|goes? together|depends on the use case|and so on|kind of way|"
+    r"is the thing)\b|\band the \w+ and the\b"
+)
 # Words that give each thing its own, and words that make things share one: a claim with one
 # kind is not asserted by a clause with only the other.
 APART = frozenset("each own separate every per different".split())
@@ -310,6 +317,9 @@ class PreparedQuestion:
             # Mostly a list of terms: the answer names the topic's words, it states nothing. A
             # statement that opens or closes a list ("pickle serializes almost any object
             # (classes, sets, cycles, ...)") is not a term.
+            score = min(score, t.PARTIAL_FROM - 1)
+        if len(VAGUE_TALK.findall(reading.text.normal)) >= t.VAGUE_TALK_FOR_SALAD:
+            # Talk about the topic, not claims: keyword salad in sentences.
             score = min(score, t.PARTIAL_FROM - 1)
         if ADMITS_A_GAP.search(reading.text.normal):
             # "not sure what 3.11 added": the answer says it leaves part of the question open.

@@ -114,6 +114,11 @@ LIST_ITEM_WORDS = 3
 # Counting the long items too read a correct answer whose statements run through its lists
 # ("pickle serializes almost any object (custom classes, sets, cycles), ...") as salad.
 SALAD_SHARE = 0.7
+# Keyword salad in sentences: an answer with this many phrases that talk about the topic
+# instead of stating anything ("it's all about X and the Y and the Z, in terms of W") is a
+# fail. On the ten tuned blind sets 13 answers have two or more, all failed by interviewers;
+# one is common in real answers ("and so on", "overall": 3 passing, 7 partial, 21 failed).
+VAGUE_TALK_FOR_SALAD = 2
 
 # A word opposite to a phrasing's ("true" for "false") among the words found, or within this
 # many content words of them, means the clause says the opposite: no match there.
