@@ -153,6 +153,16 @@ def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(truthy, "any -> True if some elem truthy", 0) is Coverage.HIT
 
 
+def test_a_leading_underscore_is_read_as_words():
+    mangling = PreparedQuestion(
+        key_points=(KeyPoint("A double underscore attribute is mangled", ()),),
+        prompt="What do underscores in names mean?",
+    )
+    assert coverage(mangling, "`__balance` attributes get mangled", 0) is Coverage.HIT
+    assert coverage(mangling, "`_balance` attributes get mangled", 0) is not Coverage.HIT
+    assert coverage(mangling, "`__init__` attributes get mangled", 0) is not Coverage.HIT
+
+
 def test_words_python_keeps_apart_are_not_merged_by_their_stem():
     idioms = PreparedQuestion(
         key_points=(

@@ -71,6 +71,10 @@ CONTRACTIONS = (
 )
 CODE_FENCE = re.compile(r"```[a-zA-Z0-9_+-]*")
 IO = re.compile(r"\bi/o\b")
+# A leading underscore is part of what a name says ("_name" is internal, "__name" is mangled):
+# read as words, as candidates also write them. Dunder names ("__init__") keep theirs.
+DOUBLE_UNDERSCORE_NAME = re.compile(r"(?<![\w])__(?=[a-z][a-z0-9]*\b)", re.IGNORECASE)
+SINGLE_UNDERSCORE_NAME = re.compile(r"(?<![\w.])_(?=[a-z][a-z0-9]*\b)", re.IGNORECASE)
 # The relationships quoted as words: 'inheritance is "is a"' is "is-a".
 QUOTED_RELATION = re.compile(r"[\"“”'‘’]\s*(is|has)[ -]an?\s*[\"“”'‘’]")
 # Big-O notation in words, so that O(n) and O(n^2) are different claims, and "O(n**2)" is
@@ -145,6 +149,8 @@ def normalise(text: str) -> str:
     resolved."""
     text = CODE_FENCE.sub(" ", text).replace("`", " ")
     text = BULLET.sub("\n", text)
+    text = DOUBLE_UNDERSCORE_NAME.sub(" double underscore ", text)
+    text = SINGLE_UNDERSCORE_NAME.sub(" single underscore ", text)
     text = IO.sub("io", CAMEL.sub(" ", text).casefold())
     for pattern, replacement in BIG_O:
         text = pattern.sub(replacement, text)

@@ -215,4 +215,5 @@ OPPOSITES = [
     ("preemptive", "cooperative"),
     ("blocking", "nonblocking"),
     ("good", "bad"),
+    ("single", "double"),
 ]
