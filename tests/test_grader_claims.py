@@ -290,6 +290,29 @@ def test_a_denial_undone_by_without_is_not_a_wrong_claim():
     assert denied(cache, "Thread safety never needs a lock here.")
 
 
+def test_a_denial_does_not_reach_across_a_comma():
+    exceptions = PreparedQuestion(
+        key_points=(
+            KeyPoint(
+                "BaseException is reserved for KeyboardInterrupt and SystemExit",
+                ("BaseException is for system exits",),
+            ),
+        ),
+        prompt="How do you design custom exceptions?",
+    )
+    assert not denied(exceptions, "Never BaseException directly, that is for SystemExit.")
+    assert denied(exceptions, "BaseException is never for SystemExit.")
+
+
+def test_a_word_with_a_negating_prefix_is_not_a_typo_of_the_word():
+    platforms = PreparedQuestion(
+        key_points=(KeyPoint("uvloop is supported on Linux", ()),),
+        prompt="What is uvloop?",
+    )
+    assert coverage(platforms, "uvloop is suported on linux", 0) is Coverage.HIT
+    assert coverage(platforms, "uvloop is unsupported on linux", 0) is not Coverage.HIT
+
+
 def test_a_negation_ends_where_a_new_subject_starts():
     question = PreparedQuestion(
         key_points=(KeyPoint("Use processes for CPU-bound work", ()),),

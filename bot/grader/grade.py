@@ -373,7 +373,7 @@ class PreparedQuestion:
             for match in clause_matches(phrase, reading, polarity=False, floor=t.DENIED_COVERAGE):
                 if len(match.words) < t.DENIED_WORDS or match.coverage < t.DENIED_COVERAGE:
                     continue
-                if not _denies(phrase, match, reading):
+                if not _denies(phrase, match, reading) or _spans_scopes(match, reading, phrase):
                     continue
                 if any(word.start in wrong_words for word in match.words):
                     continue

@@ -16,6 +16,9 @@ from rapidfuzz import fuzz, process
 from bot.grader import thresholds as t
 from bot.grader.text import Analysed, Word, analyse, concept_table, opposite_stems, stem
 
+# Prefixes that make a word its opposite ("unsupported"), never read as a typo of the word.
+NEGATING_PREFIXES = ("un", "in", "im", "non", "dis")
+
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
@@ -127,7 +130,9 @@ class Vocabulary:
         long_word = len(word.text) >= t.TYPO_LONG_FROM
         cutoff = t.TYPO_RATIO_LONG if long_word else t.TYPO_RATIO_SHORT
         best = process.extractOne(word.text, self._words, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return (self._word_stem[best[0]],) if best else ()
+        if not best or _negated_form(word.text, best[0]):
+            return ()
+        return (self._word_stem[best[0]],)
 
     def _split(self, text: str) -> tuple[str, ...]:
         if len(text) < 2 * t.COMPOUND_PART_LENGTH or not text.isalpha():
@@ -137,6 +142,11 @@ class Vocabulary:
             if all(part in self.stems for part in parts):
                 return parts
         return ()
+
+
+def _negated_form(text: str, word: str) -> bool:
+    """Whether text is word with a negating prefix ("unsupported"): the opposite, not a typo."""
+    return any(text == prefix + word for prefix in NEGATING_PREFIXES)
 
 
 def _concept_stems(word: str) -> tuple[str, ...]:

@@ -216,4 +216,5 @@ OPPOSITES = [
     ("blocking", "nonblocking"),
     ("good", "bad"),
     ("single", "double"),
+    ("supported", "unsupported"),
 ]
