@@ -122,6 +122,7 @@ def test_an_answer_that_admits_a_gap_is_not_a_pass():
         "Not sure what an OrderedDict has to do with it.",
         "An OrderedDict, I'm not really sure.",
         "There is an OrderedDict too but I haven't used it.",
+        "Not too sure about OrderedDict, haven't used those.",
     ):
         assert 30 <= THREADS.grade(f"{full} {admission}").score < 70, admission
     assert THREADS.grade(full + " A naive value has no idea of its zone.").score >= 70

@@ -52,9 +52,9 @@ COUNTS = frozenset(stem(word) for word in "zero one two three single".split())
 # "don't" is "do not"). "no idea" and "never heard" are left out: they are mostly said of a
 # thing ("a naive datetime has no idea which zone it is in", "mypy has never heard of it").
 ADMITS_A_GAP = re.compile(
-    r"\b(not (really |quite |totally |entirely |100% )?(sure|certain)|i do not know|"
+    r"\b(not (really |quite |too |totally |entirely |100% )?(sure|certain)|i do not know|"
     r"do not remember|can not remember|never used|not familiar|no clue|"
-    r"i have not (used|tried|worked with|touched|modified|played with|dealt with))\b"
+    r"have not (used|tried|worked with|touched|modified|played with|dealt with))\b"
 )
 # Phrases that talk about a topic instead of saying anything about it: "it's all about the
 # references and the nesting, in terms of mutability", "the singleton-ness of it".

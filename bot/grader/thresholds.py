@@ -52,9 +52,9 @@ DENIED_SHARE = 0.2
 # mistake stays partial).
 MISCONCEPTION_PENALTY = 20
 # An answer that admits it does not know part of the question ("not sure what 3.11 added",
-# "not really sure", "I haven't used them") stays out of the strong band too (a rule, no
-# number): on the nine tuned blind sets interviewers banded none of these answers high (90
-# partial, 4 failed).
+# "not too sure", "haven't used them") stays out of the strong band too (a rule, no number):
+# on the ten tuned blind sets interviewers banded none of these answers high (100 partial, 4
+# failed).
 # Two wrong claims make an answer a fail, however much else it covers: interviewers failed
 # every answer of the tuning questions in which the grader found two (three answers).
 WRONG_CLAIMS_TO_FAIL = 2
