@@ -76,6 +76,7 @@ LEVERS: dict[str, Callable[[], object]] = {
     "no negated key facts": lambda: thresholds(DENIED_COVERAGE=2.0),
     "no fail for two wrong claims": lambda: thresholds(WRONG_CLAIMS_TO_FAIL=10**6),
     "no keyword-salad fail": lambda: thresholds(SALAD_SHARE=2.0),
+    "no fail for talk without claims": lambda: thresholds(VAGUE_TALK_FOR_SALAD=10**6),
 }
 
 
