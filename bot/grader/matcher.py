@@ -168,6 +168,8 @@ def clause_matches(
     positions = reading.positions
     if positions.keys().isdisjoint(phrase.stems):
         return
+    if floor and _upper_share(phrase, positions, skip) < floor:
+        return
     words = reading.words
     by_clause: dict[int, list[tuple[int, int]]] = {}
     total = present = 0.0
@@ -191,6 +193,19 @@ def clause_matches(
         if phrase.opposites and _opposed(phrase, found, words):
             continue
         yield Match(phrase, weight / total, found, clause)
+
+
+def _upper_share(phrase: Phrase, positions: Mapping[str, list[int]], skip: frozenset[str]) -> float:
+    """The share of the phrase's weight whose words the answer holds at all, whatever their
+    polarity: a bound on what any clause can match, to skip hopeless phrases early."""
+    total = present = 0.0
+    for wanted, weight in zip(phrase.stems, phrase.weights, strict=True):
+        if wanted in skip:
+            continue
+        total += weight
+        if wanted in positions:
+            present += weight
+    return present / total if total else 0.0
 
 
 def _opposed(phrase: Phrase, found: tuple[Word, ...], words: tuple[Word, ...]) -> bool:
