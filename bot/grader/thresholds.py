@@ -139,7 +139,9 @@ COMPOUND_PART_LENGTH = 3
 # with PARTIAL_*, HIT_COVERAGE and MISCONCEPTION_PENALTY on the five tuned sets: these values
 # stay the best (0.928 there, 0.806 on the set then held out); no grid point did better on both.
 # Checked again on six tuned sets: a curve of 0.75 or 0.8 costs 0.012-0.019, a penalty of 25
-# or 30 costs 0.003-0.008.
+# or 30 costs 0.003-0.008; and on ten, with up to eight misconceptions a question: a curve of
+# 0.75 or 0.8 costs 0.009-0.015 pooled (the two newest sets gain 0.003 at 0.75), a penalty of
+# 25 or 30 costs 0.002-0.008 and drops partial answers of the newest set by 0.02-0.04.
 SCORE_CURVE = 0.7
 
 
