@@ -40,6 +40,11 @@ ENUM = PreparedQuestion(
 )
 
 
+def one_point(text: str, prompt: str, *alternatives: str) -> PreparedQuestion:
+    """A question with a single key point."""
+    return PreparedQuestion(key_points=(KeyPoint(text, alternatives),), prompt=prompt)
+
+
 def claiming(*misconceptions: Misconception) -> PreparedQuestion:
     """The GIL question's key points with these misconceptions."""
     return PreparedQuestion(key_points=THREADS.key_points, misconceptions=misconceptions)
@@ -132,32 +137,21 @@ def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(THREADS, "the lock is dropped during blocking i/o", 0) is Coverage.HIT
     assert coverage(THREADS, "cpu heavy -> separate processes", 1) is Coverage.HIT
     assert coverage(THREADS, "the lock is not dropped during i/o", 0) is Coverage.MISSED
-    okay = PreparedQuestion(
-        key_points=(KeyPoint("Threads are good for I/O-bound work", ()),),
-        prompt="When do threads help?",
-    )
+    okay = one_point("Threads are good for I/O-bound work", "When do threads help?")
     assert coverage(okay, "threads are ok for io bound stuff", 0) is Coverage.HIT
-    shorthand = PreparedQuestion(
-        key_points=(
-            KeyPoint(
-                "The generator's return value ends up in the traceback",
-                ("return value in traceback",),
-            ),
-        ),
-        prompt="What does a generator do when it returns?",
+    shorthand = one_point(
+        "The generator's return value ends up in the traceback",
+        "What does a generator do when it returns?",
+        "return value in traceback",
     )
     assert coverage(shorthand, "gen ret val lands in the tb", 0) is Coverage.HIT
-    truthy = PreparedQuestion(
-        key_points=(KeyPoint("any is True when some element is truthy", ()),),
-        prompt="What do any and all return?",
-    )
+    truthy = one_point("any is True when some element is truthy", "What do any and all return?")
     assert coverage(truthy, "any -> True if some elem truthy", 0) is Coverage.HIT
 
 
 def test_a_leading_underscore_is_read_as_words():
-    mangling = PreparedQuestion(
-        key_points=(KeyPoint("A double underscore attribute is mangled", ()),),
-        prompt="What do underscores in names mean?",
+    mangling = one_point(
+        "A double underscore attribute is mangled", "What do underscores in names mean?"
     )
     assert coverage(mangling, "`__balance` attributes get mangled", 0) is Coverage.HIT
     assert coverage(mangling, "`_balance` attributes get mangled", 0) is not Coverage.HIT
@@ -198,10 +192,7 @@ def test_a_side_s_property_said_of_the_other_side_earns_nothing_and_is_flagged()
 def test_a_clause_that_says_the_opposite_does_not_state_the_point():
     assert coverage(ENUM, "Color.RED == 1 is False", 0) is Coverage.HIT
     assert coverage(ENUM, "Color.RED == 1 is True for any Enum", 0) is Coverage.MISSED
-    waiting = PreparedQuestion(
-        key_points=(KeyPoint("Threads are good for work that mostly waits", ()),),
-        prompt="When do threads help?",
-    )
+    waiting = one_point("Threads are good for work that mostly waits", "When do threads help?")
     assert coverage(waiting, "threads are good when the work mostly waits", 0) is Coverage.HIT
     assert coverage(waiting, "threads are bad when the work mostly waits", 0) is Coverage.MISSED
 
@@ -278,47 +269,34 @@ def test_a_negation_that_does_not_deny_the_point_is_not_a_wrong_claim(answer):
 
 
 def test_a_denial_undone_by_without_is_not_a_wrong_claim():
-    cache = PreparedQuestion(
-        key_points=(
-            KeyPoint(
-                "A lock is needed when threads share the cache",
-                ("threading lock", "thread safety needs a lock"),
-            ),
-        ),
-        prompt="Write an LRU cache class.",
+    cache = one_point(
+        "A lock is needed when threads share the cache",
+        "Write an LRU cache class.",
+        "threading lock",
+        "thread safety needs a lock",
     )
     assert not denied(cache, "Note this class isn't thread-safe without a lock.")
     assert denied(cache, "Thread safety never needs a lock here.")
 
 
 def test_a_denial_does_not_reach_across_a_comma():
-    exceptions = PreparedQuestion(
-        key_points=(
-            KeyPoint(
-                "BaseException is reserved for KeyboardInterrupt and SystemExit",
-                ("BaseException is for system exits",),
-            ),
-        ),
-        prompt="How do you design custom exceptions?",
+    exceptions = one_point(
+        "BaseException is reserved for KeyboardInterrupt and SystemExit",
+        "How do you design custom exceptions?",
+        "BaseException is for system exits",
     )
     assert not denied(exceptions, "Never BaseException directly, that is for SystemExit.")
     assert denied(exceptions, "BaseException is never for SystemExit.")
 
 
 def test_a_word_with_a_negating_prefix_is_not_a_typo_of_the_word():
-    platforms = PreparedQuestion(
-        key_points=(KeyPoint("uvloop is supported on Linux", ()),),
-        prompt="What is uvloop?",
-    )
+    platforms = one_point("uvloop is supported on Linux", "What is uvloop?")
     assert coverage(platforms, "uvloop is suported on linux", 0) is Coverage.HIT
     assert coverage(platforms, "uvloop is unsupported on linux", 0) is not Coverage.HIT
 
 
 def test_a_negation_ends_where_a_new_subject_starts():
-    question = PreparedQuestion(
-        key_points=(KeyPoint("Use processes for CPU-bound work", ()),),
-        prompt="How does the GIL affect threads?",
-    )
+    question = one_point("Use processes for CPU-bound work", "How does the GIL affect threads?")
     answer = "For cpu heavy stuff threads don't help and you should use separate processes."
     assert coverage(question, answer, 0) is Coverage.HIT
     denied_too = "For cpu heavy stuff threads don't help and don't use separate processes."
@@ -342,9 +320,10 @@ def test_returns_none_is_not_returning_a_value():
 
 
 def test_is_a_and_has_a_are_words():
-    shapes = PreparedQuestion(
-        key_points=(KeyPoint("Inheritance is is-a", ("inheritance is-a relationship",)),),
-        prompt="Compare inheritance and composition.",
+    shapes = one_point(
+        "Inheritance is is-a",
+        "Compare inheritance and composition.",
+        "inheritance is-a relationship",
     )
     assert shapes.grade("inheritance models is-a").points[0].coverage is Coverage.HIT
     assert shapes.grade('inheritance is "is a"').points[0].coverage is Coverage.HIT
