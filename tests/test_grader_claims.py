@@ -133,6 +133,17 @@ def test_an_answer_that_admits_a_gap_is_not_a_pass():
     assert THREADS.grade(full + " A naive value has no idea of its zone.").score >= 70
 
 
+def test_an_answer_unsure_of_a_claim_its_points_do_not_confirm_is_not_a_pass():
+    full = "The GIL is released during blocking I/O; CPU-bound code should use multiprocessing."
+    hedged = THREADS.grade(f"{full} I think the lock is also fair between threads.")
+    assert 30 <= hedged.score < 70
+    assert hedged.unsure == "i think the lock is also fair between threads"
+    assert THREADS.grade(full).unsure == ""
+    # A hedge on a point the answer earns, and an analogy, leave a pass a pass.
+    assert THREADS.grade(f"{full} I believe an OrderedDict keeps the order.").score >= 70
+    assert THREADS.grade(f"I think of the GIL as a talking stick. {full}").score >= 70
+
+
 def test_concept_vocabulary_and_chat_notation_earn_the_point():
     assert coverage(THREADS, "the lock is dropped during blocking i/o", 0) is Coverage.HIT
     assert coverage(THREADS, "cpu heavy -> separate processes", 1) is Coverage.HIT

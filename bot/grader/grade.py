@@ -56,6 +56,10 @@ ADMITS_A_GAP = re.compile(
     r"do not remember|can not remember|never used|not familiar|no clue|"
     r"have not (used|tried|worked with|touched|modified|played with|dealt with))\b"
 )
+# "I think it also ...": the candidate doubts the claim that follows ("I think of it as" opens
+# an analogy).
+HEDGE = re.compile(r"\b(i think(?! of)|i believe|i guess|if i remember|iirc|i suppose)\b")
+SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 # Phrases that talk about a topic instead of saying anything about it: "it's all about the
 # references and the nesting, in terms of mutability", "the singleton-ness of it".
 VAGUE_TALK = re.compile(
@@ -111,6 +115,8 @@ class Grade:
     misconceptions: tuple[MisconceptionFound, ...] = ()
     tip: str = ""
     no_answer: NoAnswer | None = None
+    # The words with which the answer says it is unsure, when that kept it from a pass.
+    unsure: str = ""
 
     @property
     def missed(self) -> tuple[PointResult, ...]:
@@ -298,14 +304,19 @@ class PreparedQuestion:
             match = self._asserted(claim, reading, mentions)
             if match:
                 wrong_matches.append((wrong, match))
-        wrong_words = {word.start for _, match in wrong_matches for word in match.words}
         lists = _term_lists(reading)
         found_points = [
             self._best_point_match(p, reading, mentions, lists.words) for p in self._points
         ]
+        stated = [match for match, _ in found_points if match and match.coverage >= t.HIT_COVERAGE]
+        wrong_matches = [
+            (wrong, match) for wrong, match in wrong_matches if not _explained(match, stated)
+        ]
+        wrong_words = {word.start for _, match in wrong_matches for word in match.words}
+        point_matches = [_unless_wrong(match, wrong_words) for match, _ in found_points]
         results = tuple(
-            _point_result(point.point, _unless_wrong(match, wrong_words))
-            for point, (match, _) in zip(self._points, found_points, strict=True)
+            _point_result(point.point, match)
+            for point, match in zip(self._points, point_matches, strict=True)
         )
         wrong_matches += self._swaps(found_points, results, mentions)
         wrong_matches += self._denials(results, reading, mentions, wrong_words)
@@ -321,10 +332,10 @@ class PreparedQuestion:
         if len(VAGUE_TALK.findall(reading.text.normal)) >= t.VAGUE_TALK_FOR_SALAD:
             # Talk about the topic, not claims: keyword salad in sentences.
             score = min(score, t.PARTIAL_FROM - 1)
-        if ADMITS_A_GAP.search(reading.text.normal):
-            # "not sure what 3.11 added": the answer says it leaves part of the question open.
+        unsure = _unsure(reading, point_matches)
+        if unsure:
             score = min(score, t.STRONG_FROM - 1)
-        return Grade(score, verdict(score), results, found, tip(results))
+        return Grade(score, verdict(score), results, found, tip(results), unsure=unsure)
 
     def _swaps(self, found_points, results, mentions: list[_Mention]):
         """Swapped claims: a point missed, said wholly in a clause that names one other side,
@@ -651,6 +662,41 @@ def _governing(match: Match, mentions: list[_Mention]) -> int | None:
         return max(before, key=lambda m: m.end).side
     after = [m for m in in_clause if m.start >= first]
     return min(after, key=lambda m: m.start).side if after else None
+
+
+def _unsure(reading: Reading, matches: list[Match | None]) -> str:
+    """Where the answer says it is unsure, which keeps it from a pass: a gap it admits ("not
+    sure what 3.11 added"), or an "I think ..." clause that earns no key point, a claim the
+    candidate doubts and the question's points do not confirm."""
+    text = reading.text
+    gap = ADMITS_A_GAP.search(text.normal)
+    if gap:
+        return _sentence_from(text.normal, gap.start())
+    credited = {m.clause for m in matches if m is not None and m.coverage >= t.PARTIAL_COVERAGE}
+    for hedge in HEDGE.finditer(text.normal):
+        clause = next((w.clause for w in text.words if w.start >= hedge.end()), None)
+        if clause is not None and clause not in credited:
+            return _sentence_from(text.normal, hedge.start())
+    return ""
+
+
+def _sentence_from(text: str, offset: int) -> str:
+    """The answer from `offset` to the end of its sentence."""
+    end = SENTENCE_END.search(text, offset)
+    return text[offset : end.start() if end else len(text)].strip()
+
+
+def _explained(wrong: Match, stated: list[Match]) -> bool:
+    """A misconception matched short of a word, on words that all state a key point in the
+    same clause: the clause says the point ("lru_cache caches calls with the same arguments"),
+    not the claim that needs the missing word ("... with list arguments")."""
+    if len(wrong.words) >= len(wrong.phrase.stems):
+        return False
+    mine = {word.start for word in wrong.words}
+    return any(
+        point.clause == wrong.clause and mine <= {word.start for word in point.words}
+        for point in stated
+    )
 
 
 def _unless_wrong(match: Match | None, wrong_words: set[int]) -> Match | None:

@@ -10,6 +10,7 @@ score is then blended with the closeness in meaning of the two texts (word embed
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -70,7 +71,7 @@ class ReferenceGrader:
         score = round(
             100 * ((1 - t.REFERENCE_MEANING_WEIGHT) * words + t.REFERENCE_MEANING_WEIGHT * meaning)
         )
-        return Grade(score, verdict(score), grade.points, grade.misconceptions, grade.tip)
+        return replace(grade, score=score, verdict=verdict(score))
 
     def _corrected(self, reading: Reading) -> str:
         """The answer's text with the typos the matcher recognised spelled as the reference does."""

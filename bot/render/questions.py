@@ -59,6 +59,8 @@ def grade_parts(grade: Grade, question: Question, m: Markup, hints: int = 0) -> 
     for found in grade.misconceptions:
         lines.append(f"⚠ {m.escape(found.misconception.text)}: {m.escape(found.evidence)}")
         lines.append(f"   {m.escape(found.misconception.correction)}")
+    if grade.unsure:
+        lines += ["", f"🤔 Not a full pass while you are unsure: {m.escape(grade.unsure)}"]
     if grade.tip and not grade.no_answer:
         lines += ["", f"💡 Next time, mention: {m.escape(grade.tip)}"]
     return "\n".join(lines), model_answer(question, m)
@@ -90,4 +92,5 @@ def grade_dict(grade: Grade, question: Question) -> dict:
             for f in grade.misconceptions
         ],
         "tip": grade.tip,
+        "unsure": grade.unsure,
     }
