@@ -360,6 +360,19 @@ def test_two_wrong_claims_make_a_fail():
     assert two.grade(answer + " Tuples are mutable. Lists are hashable.").score < 30
 
 
+def test_a_sentence_that_chains_terms_with_and_is_keyword_salad():
+    claims = (
+        "The GIL is released during blocking I/O, and CPU-bound code should use multiprocessing"
+    )
+    assert THREADS.grade(claims + ".").score >= 70
+    chained = (
+        f"{claims}, and threads and locks and the OrderedDict and the order and bytecode and"
+        " the interpreter all work together."
+    )
+    assert THREADS.grade(chained).score < 30
+    assert THREADS.grade(f"{claims}. Threads and locks and bytecode.").score >= 30
+
+
 def test_an_answer_that_is_mostly_a_list_of_terms_is_a_fail():
     salad = "It is all about the onion model: requests, layers, hooks, flags, values, members."
     assert ENUM.grade(salad).score < 30

@@ -59,6 +59,7 @@ ADMITS_A_GAP = re.compile(
 # "I think it also ...": the candidate doubts the claim that follows ("I think of it as" opens
 # an analogy).
 HEDGE = re.compile(r"\b(i think(?! of)|i believe|i guess|if i remember|iirc|i suppose)\b")
+AND = re.compile(r"\band\b")
 SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 # Phrases that talk about a topic instead of saying anything about it: "it's all about the
 # references and the nesting, in terms of mutability", "the singleton-ness of it".
@@ -329,7 +330,10 @@ class PreparedQuestion:
             # statement that opens or closes a list ("pickle serializes almost any object
             # (classes, sets, cycles, ...)") is not a term.
             score = min(score, t.PARTIAL_FROM - 1)
-        if len(VAGUE_TALK.findall(reading.text.normal)) >= t.VAGUE_TALK_FOR_SALAD:
+        if (
+            len(VAGUE_TALK.findall(reading.text.normal)) >= t.VAGUE_TALK_FOR_SALAD
+            or _longest_and_chain(reading.text.normal) >= t.AND_CHAIN_FOR_SALAD
+        ):
             # Talk about the topic, not claims: keyword salad in sentences.
             score = min(score, t.PARTIAL_FROM - 1)
         unsure = _unsure(reading, point_matches)
@@ -662,6 +666,11 @@ def _governing(match: Match, mentions: list[_Mention]) -> int | None:
         return max(before, key=lambda m: m.end).side
     after = [m for m in in_clause if m.start >= first]
     return min(after, key=lambda m: m.start).side if after else None
+
+
+def _longest_and_chain(text: str) -> int:
+    """The most "and"s in one sentence of the answer."""
+    return max(len(AND.findall(sentence)) for sentence in SENTENCE_END.split(text))
 
 
 def _unsure(reading: Reading, matches: list[Match | None]) -> str:

@@ -7,6 +7,7 @@ located clause by clause with a sliding window over word positions.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -14,10 +15,19 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.grader import thresholds as t
-from bot.grader.text import Analysed, Word, analyse, concept_table, opposite_stems, stem
+from bot.grader.text import (
+    Analysed,
+    Word,
+    analyse,
+    concept_table,
+    opposite_stems,
+    stem,
+)
 
 # Prefixes that make a word its opposite ("unsupported"), never read as a typo of the word.
 NEGATING_PREFIXES = ("un", "in", "im", "non", "dis")
+# A comma and a join: the next statement starts ("..., and cpu-bound code ...").
+NEW_STATEMENT = re.compile(r",\s*(and|so|but|then)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +200,7 @@ def clause_matches(
         return
     for clause, events in by_clause.items():
         found, weight = _densest(phrase, events, words)
-        if phrase.opposites and _opposed(phrase, found, words):
+        if phrase.opposites and _opposed(phrase, found, reading):
             continue
         yield Match(phrase, weight / total, found, clause)
 
@@ -208,14 +218,28 @@ def _upper_share(phrase: Phrase, positions: Mapping[str, list[int]], skip: froze
     return present / total if total else 0.0
 
 
-def _opposed(phrase: Phrase, found: tuple[Word, ...], words: tuple[Word, ...]) -> bool:
-    """Whether a word opposite to the phrase's stands among or next to the words found."""
+def _opposed(phrase: Phrase, found: tuple[Word, ...], reading: Reading) -> bool:
+    """Whether a word opposite to the phrase's stands among or next to the words found, and
+    not past the start of the next statement ("io, and cpu-bound code" does not oppose "io")."""
+    words = reading.words
     first, last = found[0].start, found[-1].end
     indexes = [i for i, word in enumerate(words) if first <= word.start < last]
     low = max(0, indexes[0] - t.OPPOSITE_REACH)
     high = min(len(words), indexes[-1] + t.OPPOSITE_REACH + 1)
     clause = found[0].clause
-    return any(word.stem in phrase.opposites and word.clause == clause for word in words[low:high])
+    normal = reading.text.normal
+
+    def between(word: Word) -> str:
+        if word.start < first:
+            return normal[word.end : first]
+        return normal[last : word.start] if word.start >= last else ""
+
+    return any(
+        word.stem in phrase.opposites
+        and word.clause == clause
+        and not NEW_STATEMENT.search(between(word))
+        for word in words[low:high]
+    )
 
 
 def _densest(

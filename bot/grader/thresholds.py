@@ -119,6 +119,11 @@ SALAD_SHARE = 0.7
 # fail. On the ten tuned blind sets 13 answers have two or more, all failed by interviewers;
 # one is common in real answers ("and so on", "overall": 3 passing, 7 partial, 21 failed).
 VAGUE_TALK_FOR_SALAD = 2
+# A sentence that chains this many "and"s strings terms together instead of claiming anything
+# ("the heap and the private heap, and the memory manager, and pymalloc with arenas and pools,
+# and ..."): keyword salad, a fail. On the eleven blind sets no passing or partial answer has
+# a sentence with more than five; 13 failing ones do.
+AND_CHAIN_FOR_SALAD = 6
 
 # A word opposite to a phrasing's ("true" for "false") among the words found, or within this
 # many content words of them, means the clause says the opposite: no match there.
