@@ -8,29 +8,35 @@ the band agreement (overall and per band) and the counter-statements flagged for
 
 import argparse
 import dataclasses
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.grader import Grader
+from bot.grader import Grader, grade
 from bot.grader import text as grader_text
 from bot.grader import thresholds as t
 from bot.grader.bands import Band, BandReport, grade_banded, read_banded
 from content import Bank, load_bank
 
+NEVER = re.compile(r"(?!)")
 ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "blind" / "tuned-1.csv"
 
 
 @contextmanager
-def thresholds(**values) -> Iterator[None]:
-    saved = {name: getattr(t, name) for name in values}
+def patched(module, **values) -> Iterator[None]:
+    saved = {name: getattr(module, name) for name in values}
     for name, value in values.items():
-        setattr(t, name, value)
+        setattr(module, name, value)
     try:
         yield
     finally:
         for name, value in saved.items():
-            setattr(t, name, value)
+            setattr(module, name, value)
+
+
+def thresholds(**values):
+    return patched(t, **values)
 
 
 @contextmanager
@@ -77,6 +83,8 @@ LEVERS: dict[str, Callable[[], object]] = {
     "no fail for two wrong claims": lambda: thresholds(WRONG_CLAIMS_TO_FAIL=10**6),
     "no keyword-salad fail": lambda: thresholds(SALAD_SHARE=2.0),
     "no fail for talk without claims": lambda: thresholds(VAGUE_TALK_FOR_SALAD=10**6),
+    "no fail for sentences of chained ands": lambda: thresholds(AND_CHAIN_FOR_SALAD=10**6),
+    'no cap for doubted claims ("I think ...")': lambda: patched(grade, HEDGE=NEVER),
 }
 
 
