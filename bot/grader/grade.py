@@ -309,10 +309,6 @@ class PreparedQuestion:
         found_points = [
             self._best_point_match(p, reading, mentions, lists.words) for p in self._points
         ]
-        stated = [match for match, _ in found_points if match and match.coverage >= t.HIT_COVERAGE]
-        wrong_matches = [
-            (wrong, match) for wrong, match in wrong_matches if not _explained(match, stated)
-        ]
         wrong_words = {word.start for _, match in wrong_matches for word in match.words}
         point_matches = [_unless_wrong(match, wrong_words) for match, _ in found_points]
         results = tuple(
@@ -693,19 +689,6 @@ def _sentence_from(text: str, offset: int) -> str:
     """The answer from `offset` to the end of its sentence."""
     end = SENTENCE_END.search(text, offset)
     return text[offset : end.start() if end else len(text)].strip()
-
-
-def _explained(wrong: Match, stated: list[Match]) -> bool:
-    """A misconception matched short of a word, on words that all state a key point in the
-    same clause: the clause says the point ("lru_cache caches calls with the same arguments"),
-    not the claim that needs the missing word ("... with list arguments")."""
-    if len(wrong.words) >= len(wrong.phrase.stems):
-        return False
-    mine = {word.start for word in wrong.words}
-    return any(
-        point.clause == wrong.clause and mine <= {word.start for word in point.words}
-        for point in stated
-    )
 
 
 def _unless_wrong(match: Match | None, wrong_words: set[int]) -> Match | None:
