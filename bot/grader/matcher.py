@@ -15,14 +15,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.grader import thresholds as t
-from bot.grader.text import (
-    Analysed,
-    Word,
-    analyse,
-    concept_table,
-    opposite_stems,
-    stem,
-)
+from bot.grader.text import Analysed, Word, analyse, concept_table, opposite_stems, stem
 
 # Prefixes that make a word its opposite ("unsupported"), never read as a typo of the word.
 NEGATING_PREFIXES = ("un", "in", "im", "non", "dis")
