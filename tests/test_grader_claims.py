@@ -142,6 +142,11 @@ def test_an_answer_unsure_of_a_claim_its_points_do_not_confirm_is_not_a_pass():
     # A hedge on a point the answer earns, and an analogy, leave a pass a pass.
     assert THREADS.grade(f"{full} I believe an OrderedDict keeps the order.").score >= 70
     assert THREADS.grade(f"I think of the GIL as a talking stick. {full}").score >= 70
+    # "I believe" claims what follows; "people believe" reports it.
+    assert THREADS.grade("I believe threads make CPU-bound Python code run faster.").misconceptions
+    assert not THREADS.grade(
+        "People believe threads make CPU-bound Python code run faster."
+    ).misconceptions
 
 
 def test_concept_vocabulary_and_chat_notation_earn_the_point():

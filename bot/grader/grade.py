@@ -34,6 +34,8 @@ REPORTING = frozenset(
 )
 # ... and those that report a denial: "False" is mostly the value ("prints False").
 DENIAL_REPORTING = REPORTING - {stem("false")}
+# "I believe ..." is the candidate's own claim, not one reported.
+FIRST_PERSON = re.compile(r"\bi $")
 # Words that make a claim absolute: a misconception that says one is flagged only where the
 # answer says it too ("sys.path[0] is always the cwd" is not "with -m, sys.path[0] is the cwd").
 QUANTIFIERS = frozenset(stem(word) for word in "always only every each".split())
@@ -487,7 +489,10 @@ class PreparedQuestion:
         return not any(
             word.clause == clause
             and word.stem not in own
-            and (word.stem in REPORTING or _qualifies(reading.words, index))
+            and (
+                (word.stem in REPORTING and not FIRST_PERSON.search(text.normal, 0, word.start))
+                or _qualifies(reading.words, index)
+            )
             for index, word in enumerate(reading.words)
         )
 
