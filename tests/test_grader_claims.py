@@ -257,6 +257,18 @@ def test_a_key_point_the_answer_denies_is_a_wrong_claim(answer):
     assert question.grade(answer).score < 30
 
 
+def test_denying_the_central_point_fails_an_answer_that_says_the_rest():
+    rest = "CPU-bound code should use multiprocessing. Use an OrderedDict to keep the order."
+    assert THREADS.grade(f"The GIL is not released during blocking I/O. {rest}").score < 30
+    # A lighter point denied costs a wrong claim, not the whole answer.
+    lighter = (
+        "The GIL is released during blocking I/O. CPU-bound code should use multiprocessing."
+        " Do not use an OrderedDict to keep the order."
+    )
+    assert denied(THREADS, lighter) == [THREADS.key_points[2].text]
+    assert 30 <= THREADS.grade(lighter).score < 70
+
+
 @pytest.mark.parametrize(
     "answer",
     [

@@ -318,11 +318,16 @@ class PreparedQuestion:
             for point, match in zip(self._points, point_matches, strict=True)
         )
         wrong_matches += self._swaps(found_points, results, mentions)
-        wrong_matches += self._denials(results, reading, mentions, wrong_words)
+        denied = list(self._denials(results, reading, mentions, wrong_words))
+        wrong_matches += [(claim, match) for claim, match, _ in denied]
         found = tuple(
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
         score = score_of(results, len(found))
+        heaviest = max(point.weight for point in self.key_points)
+        if any(point.weight == heaviest for _, _, point in denied):
+            # The central fact negated ("CPython does not use reference counting"): a fail.
+            score = min(score, t.PARTIAL_FROM - 1)
         if len(lists.terms) >= t.SALAD_SHARE * len({word.start for word in reading.words}):
             # Mostly a list of terms: the answer names the topic's words, it states nothing. A
             # statement that opens or closes a list ("pickle serializes almost any object
@@ -364,7 +369,8 @@ class PreparedQuestion:
     def _denials(self, results, reading: Reading, mentions: list[_Mention], wrong_words):
         """Key points the answer denies: a clause that states all of a point's phrasing with
         a negation over its claim ("a context manager can not suppress the exception"), when
-        the answer earns that point nowhere: the key fact negated is a wrong claim."""
+        the answer earns that point nowhere: the key fact negated is a wrong claim. Yields
+        the claim, where it stands and the point denied."""
         for point, result in zip(self._points, results, strict=True):
             if result.coverage is not Coverage.MISSED:
                 continue
@@ -375,7 +381,7 @@ class PreparedQuestion:
                     alternatives=(),
                     correction=point.point.text,
                 )
-                yield claim, denial
+                yield claim, denial, point.point
 
     def _denial(
         self, point: _Point, reading: Reading, mentions: list[_Mention], wrong_words
