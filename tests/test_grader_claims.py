@@ -329,6 +329,8 @@ def test_a_negation_ends_where_a_new_subject_starts():
     assert coverage(question, answer, 0) is Coverage.HIT
     denied_too = "For cpu heavy stuff threads don't help and don't use separate processes."
     assert coverage(question, denied_too, 0) is Coverage.MISSED
+    consequence = "Threads can't run in parallel so use processes for CPU-bound work."
+    assert coverage(question, consequence, 0) is Coverage.HIT
 
 
 def test_returns_none_is_not_returning_a_value():

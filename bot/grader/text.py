@@ -49,8 +49,11 @@ CLAUSE_DASHES = frozenset("—–")
 SCOPE_BREAKS = frozenset(",:()[]{}")
 # A join followed by a new subject ends a negation's scope too: "threads don't help and you
 # should use processes" does not deny the processes.
-SCOPE_JOINS = frozenset({"and", "so", "then"})
+SCOPE_JOINS = frozenset({"and", "then"})
 NEW_SUBJECTS = frozenset({"you", "it", "they", "we", "i", "this", "that", "there", "the"})
+# A consequence is not denied with its cause: "threads can't run in parallel so processes
+# are better" does not deny the processes.
+CONSEQUENCES = frozenset({"so", "therefore", "hence", "thus"})
 CLAUSE_ENDS = frozenset(".;!?")
 # Phrases that deny what follows them, rewritten to a plain "not".
 NEGATING_PHRASES = re.compile(r"\b(no longer|not anymore|fails to)\b")
@@ -231,6 +234,7 @@ def analyse(text: str) -> Analysed:
         if (
             token in SCOPE_BREAKS
             or token in CLAUSE_ENDS
+            or token in CONSEQUENCES
             or (token in SCOPE_JOINS and index < len(tokens) and tokens[index][0] in NEW_SUBJECTS)
         ):
             scope = 0
