@@ -421,8 +421,9 @@ def test_an_answer_that_talks_about_the_topic_without_claims_is_a_fail():
         "Threads make CPU-bound Python code run faster and nothing else is needed.",
         "Threads make CPU-bound Python code run faster, not processes.",
         "The trick is not processes: threads make CPU-bound Python code run faster.",
+        "Threads make CPU-bound Python code run faster, and use them instead of processes.",
     ],
-    ids=["never-later", "nothing-later", "contrast-later", "colon-between"],
+    ids=["never-later", "nothing-later", "contrast-later", "colon-between", "next-statement"],
 )
 def test_a_negation_after_the_claim_does_not_undo_it(answer):
     assert flagged(THREADS, answer)

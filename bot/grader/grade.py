@@ -62,6 +62,9 @@ ADMITS_A_GAP = re.compile(
 # an analogy).
 HEDGE = re.compile(r"\b(i think(?! of)|i believe|i guess|if i remember|iirc|i suppose)\b")
 AND = re.compile(r"\band\b")
+# A word that starts the next statement: a negation past it judges that one, not the claim
+# before ("ctypes holds the GIL, and it raises TypeError instead of crashing").
+NEXT_STATEMENT = re.compile(r"\b(and|so|but|then|because|since)\b")
 SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 # Phrases that talk about a topic instead of saying anything about it: "it's all about the
 # references and the nesting, in terms of mutability", "the singleton-ness of it".
@@ -619,8 +622,10 @@ def _negated_before(match: Match, text) -> bool:
         return False
     first = match.words[0].start if match.words else 0
     last = match.words[-1].start if match.words else 0
+    end = match.words[-1].end if match.words else 0
     return any(
-        judges or (start < last and not SCOPE_BREAKS.intersection(text.normal[start:first]))
+        (judges and not (start > end and NEXT_STATEMENT.search(text.normal, end, start)))
+        or (start < last and not SCOPE_BREAKS.intersection(text.normal[start:first]))
         for clause, start, judges in text.negations
         if clause == match.clause
     )
