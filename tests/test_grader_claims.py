@@ -203,6 +203,9 @@ def test_a_side_s_property_said_of_the_other_side_earns_nothing_and_is_flagged()
         "Says of __init__ what holds for __new__"
     ]
     assert swapped.score < right.score
+    # A side named only after the claim may not be what it is about.
+    later = INIT_NEW.grade("Creates and returns the instance, all before __init__ runs.")
+    assert not later.misconceptions
 
 
 def test_a_clause_that_says_the_opposite_does_not_state_the_point():

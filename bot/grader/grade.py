@@ -447,6 +447,7 @@ class PreparedQuestion:
                         named = {m.side for m in mentions if m.clause == match.clause}
                         if (
                             named == {side}
+                            and _named_before(match, mentions)
                             and match.coverage >= t.SWAPPED_COVERAGE
                             and len(match.words) >= t.SWAPPED_WORDS
                         ):
@@ -678,6 +679,13 @@ def _governing(match: Match, mentions: list[_Mention]) -> int | None:
         return max(before, key=lambda m: m.end).side
     after = [m for m in in_clause if m.start >= first]
     return min(after, key=lambda m: m.start).side if after else None
+
+
+def _named_before(match: Match, mentions: list[_Mention]) -> bool:
+    """Whether the clause names a side before the claim: a side named only after it ("C
+    extensions slow, lags behind CPython versions") may not be what the claim is about."""
+    first = match.words[0].start
+    return any(m.clause == match.clause and m.start <= first for m in mentions)
 
 
 def _longest_and_chain(text: str) -> int:
