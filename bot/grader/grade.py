@@ -19,7 +19,7 @@ from enum import StrEnum
 from bot.grader import thresholds as t
 from bot.grader.matcher import Match, Phrase, Reading, Vocabulary, capped, clause_matches
 from bot.grader.refusal import NoAnswer, refusal
-from bot.grader.text import SCOPE_BREAKS, Word, stem
+from bot.grader.text import SCOPE_BREAKS, STATEMENT_JOINS, Word, stem
 from content import KeyPoint, Misconception, Question, Side
 
 # Stretches of an answer in which a list of terms may stand: up to a sentence end, ; : an
@@ -64,7 +64,7 @@ HEDGE = re.compile(r"\b(i think(?! of)|i believe|i guess|if i remember|iirc|i su
 AND = re.compile(r"\band\b")
 # A word that starts the next statement: a negation past it judges that one, not the claim
 # before ("ctypes holds the GIL, and it raises TypeError instead of crashing").
-NEXT_STATEMENT = re.compile(r"\b(and|so|but|then|because|since)\b")
+NEXT_STATEMENT = re.compile(rf"\b({'|'.join((*STATEMENT_JOINS, 'because', 'since'))})\b")
 SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 # Phrases that talk about a topic instead of saying anything about it: "it's all about the
 # references and the nesting, in terms of mutability", "the singleton-ness of it".

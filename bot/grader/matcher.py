@@ -15,12 +15,20 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.grader import thresholds as t
-from bot.grader.text import Analysed, Word, analyse, concept_table, opposite_stems, stem
+from bot.grader.text import (
+    STATEMENT_JOINS,
+    Analysed,
+    Word,
+    analyse,
+    concept_table,
+    opposite_stems,
+    stem,
+)
 
 # Prefixes that make a word its opposite ("unsupported"), never read as a typo of the word.
 NEGATING_PREFIXES = ("un", "in", "im", "non", "dis")
 # A comma and a join: the next statement starts ("..., and cpu-bound code ...").
-NEW_STATEMENT = re.compile(r",\s*(and|so|but|then)\b")
+NEW_STATEMENT = re.compile(rf",\s*({'|'.join(STATEMENT_JOINS)})\b")
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,8 @@ NEW_SUBJECTS = frozenset({"you", "it", "they", "we", "i", "this", "that", "there
 # are better" does not deny the processes.
 CONSEQUENCES = frozenset({"so", "therefore", "hence", "thus"})
 CLAUSE_ENDS = frozenset(".;!?")
+# Words that start the next statement of a sentence ("..., and it raises TypeError").
+STATEMENT_JOINS = ("and", "so", "but", "then")
 # Phrases that deny what follows them, rewritten to a plain "not".
 NEGATING_PHRASES = re.compile(r"\b(no longer|not anymore|fails to)\b")
 # Phrases that name an alternative, rewritten to "unlike": what follows is not so, but is not

@@ -121,7 +121,7 @@ SALAD_SHARE = 0.7
 VAGUE_TALK_FOR_SALAD = 2
 # A sentence that chains this many "and"s strings terms together instead of claiming anything
 # ("the heap and the private heap, and the memory manager, and pymalloc with arenas and pools,
-# and ..."): keyword salad, a fail. On the eleven blind sets no passing or partial answer has
+# and ..."): keyword salad, a fail. On the fifteen blind sets no passing or partial answer has
 # a sentence with more than five; 13 failing ones do.
 AND_CHAIN_FOR_SALAD = 6
 
