@@ -189,6 +189,9 @@ class PreparedQuestion:
         )
         self._side_names = tuple(self._names(side, claim_words) for side in sides)
         self._points = tuple(self._point(point, rarity) for point in key_points)
+        # The central points: denying one of them fails an answer.
+        heaviest = max((point.weight for point in key_points), default=0.0)
+        self._central = frozenset(point.text for point in key_points if point.weight == heaviest)
         self._wrong = tuple(self._claim(m, rarity) for m in misconceptions)
 
     @classmethod
@@ -327,8 +330,7 @@ class PreparedQuestion:
             MisconceptionFound(wrong, _evidence(reading, match)) for wrong, match in wrong_matches
         )
         score = score_of(results, len(found))
-        heaviest = max(point.weight for point in self.key_points)
-        if any(point.weight == heaviest for _, _, point in denied):
+        if any(point.text in self._central for _, _, point in denied):
             # The central fact negated ("CPython does not use reference counting"): a fail.
             score = min(score, t.PARTIAL_FROM - 1)
         if len(lists.terms) >= t.SALAD_SHARE * len({word.start for word in reading.words}):
