@@ -128,6 +128,7 @@ def test_an_answer_that_admits_a_gap_is_not_a_pass():
         "An OrderedDict, I'm not really sure.",
         "There is an OrderedDict too but I haven't used it.",
         "Not too sure about OrderedDict, haven't used those.",
+        "Don't know about OrderedDict.",
     ):
         assert 30 <= THREADS.grade(f"{full} {admission}").score < 70, admission
     assert THREADS.grade(full + " A naive value has no idea of its zone.").score >= 70
@@ -220,6 +221,10 @@ def test_terms_merely_listed_are_named_not_stated():
     listed = "enum: members, values, onion model, layers, hooks, flags"
     assert coverage(ENUM, listed, 1) is Coverage.MISSED
     assert coverage(ENUM, "it works like an onion model", 1) is Coverage.HIT
+    # A negated item is a claim, so the items around it are claims too.
+    claims = "hooks are not called in order, it works like an onion model, flags, values"
+    assert coverage(ENUM, claims, 1) is Coverage.HIT
+    assert coverage(ENUM, claims.replace("are not", "are"), 1) is Coverage.MISSED
 
 
 def test_a_list_after_an_arrow_does_not_make_the_claim_before_it_a_term():

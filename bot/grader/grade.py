@@ -25,6 +25,9 @@ from content import KeyPoint, Misconception, Question, Side
 # Stretches of an answer in which a list of terms may stand: up to a sentence end, ; : an
 # arrow or a new line.
 LIST_SEGMENT = re.compile(r"(?:(?!->|=>|→)[^.;:\n])+")
+# A negated item of a comma list is a claim, not a term ("they are not checked at runtime,
+# python ignores them, mypy checks them").
+NEGATED_ITEM = re.compile(r"\b(not|never)\b")
 # Words that report a claim instead of making it: "a common myth is that ...".
 REPORTING = frozenset(
     stem(word)
@@ -54,6 +57,7 @@ COUNTS = frozenset(stem(word) for word in "zero one two three single".split())
 # "don't" is "do not"). "no idea" and "never heard" are left out: they are mostly said of a
 # thing ("a naive datetime has no idea which zone it is in", "mypy has never heard of it").
 ADMITS_A_GAP = re.compile(
+    r"(?:^|(?<=[.!?\n] ))do not know\b|"
     r"\b(not (really |quite |too |totally |entirely |100% )?(sure|certain)|i do not know|"
     r"do not remember|can not remember|never used|not familiar|no clue|"
     r"have not (used|tried|worked with|touched|modified|played with|dealt with))\b"
@@ -571,7 +575,11 @@ def _term_lists(reading: Reading) -> _Lists:
             low, high = bisect_left(starts, offset), bisect_left(starts, offset + len(item))
             items.append(starts[low:high])
             offset += len(item) + 1
-        short = [len(set(item)) <= t.LIST_ITEM_WORDS for item in items]
+        texts = segment.group().split(",")
+        short = [
+            len(set(item)) <= t.LIST_ITEM_WORDS and not NEGATED_ITEM.search(text)
+            for item, text in zip(items, texts, strict=True)
+        ]
         if len(items) >= t.LIST_RUN and sum(short) >= t.LIST_RUN and sum(short) * 2 > len(items):
             for item, is_short in zip(items, short, strict=True):
                 listed.update(item)
