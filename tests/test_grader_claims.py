@@ -325,6 +325,17 @@ def test_a_denial_does_not_reach_across_a_comma():
     assert denied(exceptions, "BaseException is never for SystemExit.")
 
 
+def test_the_two_parts_of_one_compound_are_not_enough_to_deny_a_point():
+    zones = one_point(
+        "Use the zoneinfo module",
+        "How do you handle time zones?",
+        "zoneinfo.ZoneInfo",
+        "aware time values carry zone info",
+    )
+    assert not denied(zones, "A naive datetime does not have timezone info.")
+    assert denied(zones, "Do not use the zoneinfo module.")
+
+
 def test_a_word_with_a_negating_prefix_is_not_a_typo_of_the_word():
     platforms = one_point("uvloop is supported on Linux", "What is uvloop?")
     assert coverage(platforms, "uvloop is suported on linux", 0) is Coverage.HIT

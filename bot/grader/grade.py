@@ -399,7 +399,7 @@ class PreparedQuestion:
             if len(phrase.stems) < t.DENIED_WORDS:
                 continue
             for match in clause_matches(phrase, reading, polarity=False, floor=t.DENIED_COVERAGE):
-                if len(match.words) < t.DENIED_WORDS or match.coverage < t.DENIED_COVERAGE:
+                if match.coverage < t.DENIED_COVERAGE or _places(phrase, match) < t.DENIED_WORDS:
                     continue
                 if not _denies(phrase, match, reading) or _spans_scopes(match, reading, phrase):
                     continue
@@ -586,6 +586,13 @@ def _term_lists(reading: Reading) -> _Lists:
                 if is_short:
                     terms.update(item)
     return _Lists(frozenset(listed), frozenset(terms))
+
+
+def _places(phrase: Phrase, match: Match) -> int:
+    """How many words of the phrasing the match found: the two parts of one compound are one
+    word ("timezone info" finds only "zoneinfo" of "the zoneinfo module")."""
+    place = dict(zip(phrase.stems, phrase.places, strict=True))
+    return len({place[word.stem] for word in match.words if word.stem in place})
 
 
 def _denies(phrase: Phrase, match: Match, reading: Reading) -> bool:

@@ -41,6 +41,9 @@ class Phrase:
     weights: tuple[float, ...]
     negated_stems: frozenset[str] = frozenset()
     opposites: frozenset[str] = frozenset()
+    # For each stem, where its word stands in the phrasing: the two parts of a compound
+    # ("zoneinfo" -> "zone info") share one place.
+    places: tuple[int, ...] = ()
 
     @property
     def negated(self) -> bool:
@@ -113,8 +116,10 @@ class Vocabulary:
         (1 when unknown), less when the prompt already says it."""
         _, words = self.words(text)
         weights: dict[str, float] = {}
+        places: dict[str, int] = {}
         negated: set[str] = set()
         for word in words:
+            places.setdefault(word.stem, word.start)
             if word.negated and word.stem not in weights:
                 negated.add(word.stem)
             weight = rarity.get(word.stem, 1.0) if rarity else 1.0
@@ -128,7 +133,14 @@ class Vocabulary:
             for other in opposite_stems().get(stem, ())
             if other not in weights
         )
-        return Phrase(text, tuple(weights), tuple(weights.values()), frozenset(negated), opposites)
+        return Phrase(
+            text,
+            tuple(weights),
+            tuple(weights.values()),
+            frozenset(negated),
+            opposites,
+            tuple(places[stem] for stem in weights),
+        )
 
     def _map(self, word: Word) -> tuple[str, ...]:
         """The vocabulary stems for this word: a compound's two parts, the closest vocabulary
