@@ -85,6 +85,7 @@ LEVERS: dict[str, Callable[[], object]] = {
     "no fail for talk without claims": lambda: thresholds(VAGUE_TALK_FOR_SALAD=10**6),
     "no fail for sentences of chained ands": lambda: thresholds(AND_CHAIN_FOR_SALAD=10**6),
     'no cap for doubted claims ("I think ...")': lambda: patched(grade, HEDGE=NEVER),
+    'no cap for "basically the same"': lambda: patched(grade, SAME_TALK=NEVER),
 }
 
 

@@ -65,9 +65,13 @@ def test_grade_prints_for_people_and_json_for_machines():
     machine = json.loads(run("grade", "--question", "gil", "--json", answer).stdout)
     assert machine["question"] == "gil" and 0 < machine["score"] < 100
     assert machine["points"][0]["coverage"] == "covered"
-    assert machine["unsure"] == ""
+    assert machine["unsure"] == machine["same"] == ""
     doubted = run("grade", "--question", "gil", f"{answer} I think it is fair between threads.")
     assert "🤔 Not a full pass while you are unsure: i think it is fair" in doubted.stdout
+    same = run(
+        "grade", "--question", "gil", f"{answer} Threads and processes are basically the same."
+    )
+    assert "🤔 Not a full pass while you call them the same: basically the same" in same.stdout
     unknown = run("grade", "--question", "no-such-question", answer)
     assert unknown.returncode == 2 and "no question" in unknown.stdout
 

@@ -209,6 +209,18 @@ def test_a_side_s_property_said_of_the_other_side_earns_nothing_and_is_flagged()
     assert not later.misconceptions
 
 
+def test_an_answer_that_calls_the_things_compared_the_same_is_not_a_pass():
+    full = "The GIL is released during blocking I/O; CPU-bound code should use multiprocessing."
+    for dismissal in (
+        "Apart from that threads and processes are basically the same.",
+        "There is no real difference between them otherwise.",
+    ):
+        graded = THREADS.grade(f"{full} {dismissal}")
+        assert 30 <= graded.score < 70, dismissal
+        assert graded.same.startswith(("basically", "no real"))
+    assert THREADS.grade(f"{full} Both release the same lock.").same == ""
+
+
 def test_a_clause_that_says_the_opposite_does_not_state_the_point():
     assert coverage(ENUM, "Color.RED == 1 is False", 0) is Coverage.HIT
     assert coverage(ENUM, "Color.RED == 1 is True for any Enum", 0) is Coverage.MISSED

@@ -66,6 +66,13 @@ ADMITS_A_GAP = re.compile(
 # an analogy).
 HEDGE = re.compile(r"\b(i think(?! of)|i believe|i guess|if i remember|iirc|i suppose)\b")
 AND = re.compile(r"\band\b")
+# Calling what the question sets apart the same ("apart from that it's basically the same as
+# def", "no real difference from constants"): the candidate waves away the difference asked
+# about.
+SAME_TALK = re.compile(
+    r"\b(basically|essentially|pretty much|really|just|kind of|more or less) "
+    r"(the same|identical|equivalent)\b|\bno (real )?difference\b"
+)
 # A word that starts the next statement: a negation past it judges that one, not the claim
 # before ("ctypes holds the GIL, and it raises TypeError instead of crashing").
 NEXT_STATEMENT = re.compile(rf"\b({'|'.join((*STATEMENT_JOINS, 'because', 'since'))})\b")
@@ -127,6 +134,8 @@ class Grade:
     no_answer: NoAnswer | None = None
     # The words with which the answer says it is unsure, when that kept it from a pass.
     unsure: str = ""
+    # The words that call the things compared the same, when that kept it from a pass.
+    same: str = ""
 
     @property
     def missed(self) -> tuple[PointResult, ...]:
@@ -349,9 +358,13 @@ class PreparedQuestion:
             # Talk about the topic, not claims: keyword salad in sentences.
             score = min(score, t.PARTIAL_FROM - 1)
         unsure = _unsure(reading, point_matches)
-        if unsure:
+        same = SAME_TALK.search(reading.text.normal)
+        same_words = _sentence_from(reading.text.normal, same.start()) if same else ""
+        if unsure or same_words:
             score = min(score, t.STRONG_FROM - 1)
-        return Grade(score, verdict(score), results, found, tip(results), unsure=unsure)
+        return Grade(
+            score, verdict(score), results, found, tip(results), unsure=unsure, same=same_words
+        )
 
     def _swaps(self, found_points, results, mentions: list[_Mention]):
         """Swapped claims: a point missed, said wholly in a clause that names one other side,

@@ -61,6 +61,8 @@ def grade_parts(grade: Grade, question: Question, m: Markup, hints: int = 0) -> 
         lines.append(f"   {m.escape(found.misconception.correction)}")
     if grade.unsure:
         lines += ["", f"🤔 Not a full pass while you are unsure: {m.escape(grade.unsure)}"]
+    if grade.same:
+        lines += ["", f"🤔 Not a full pass while you call them the same: {m.escape(grade.same)}"]
     if grade.tip and not grade.no_answer:
         lines += ["", f"💡 Next time, mention: {m.escape(grade.tip)}"]
     return "\n".join(lines), model_answer(question, m)
@@ -93,4 +95,5 @@ def grade_dict(grade: Grade, question: Question) -> dict:
         ],
         "tip": grade.tip,
         "unsure": grade.unsure,
+        "same": grade.same,
     }
