@@ -54,8 +54,9 @@ QUALIFIERS = frozenset(
 COUNTED_QUALIFIERS = frozenset({stem("argument")})
 COUNTS = frozenset(stem(word) for word in "zero one two three single".split())
 # Phrases in which an answer admits it does not know part of what was asked (in normal form:
-# "don't" is "do not"). "no idea" and "never heard" are left out: they are mostly said of a
-# thing ("a naive datetime has no idea which zone it is in", "mypy has never heard of it").
+# "don't" is "do not"; "don't know about X" opening a sentence leaves out its "I"). "no idea"
+# and "never heard" are left out: they are mostly said of a thing ("a naive datetime has no
+# idea which zone it is in", "mypy has never heard of it").
 ADMITS_A_GAP = re.compile(
     r"(?:^|(?<=[.!?\n] ))do not know\b|"
     r"\b(not (really |quite |too |totally |entirely |100% )?(sure|certain)|i do not know|"
@@ -358,13 +359,10 @@ class PreparedQuestion:
             # Talk about the topic, not claims: keyword salad in sentences.
             score = min(score, t.PARTIAL_FROM - 1)
         unsure = _unsure(reading, point_matches)
-        same = SAME_TALK.search(reading.text.normal)
-        same_words = _sentence_from(reading.text.normal, same.start()) if same else ""
-        if unsure or same_words:
+        same = _calls_same(reading)
+        if unsure or same:
             score = min(score, t.STRONG_FROM - 1)
-        return Grade(
-            score, verdict(score), results, found, tip(results), unsure=unsure, same=same_words
-        )
+        return Grade(score, verdict(score), results, found, tip(results), unsure=unsure, same=same)
 
     def _swaps(self, found_points, results, mentions: list[_Mention]):
         """Swapped claims: a point missed, said wholly in a clause that names one other side,
@@ -583,16 +581,13 @@ def _term_lists(reading: Reading) -> _Lists:
     terms: set[int] = set()
     for segment in LIST_SEGMENT.finditer(reading.text.normal):
         items = []
+        short = []
         offset = segment.start()
-        for item in segment.group().split(","):
-            low, high = bisect_left(starts, offset), bisect_left(starts, offset + len(item))
+        for text in segment.group().split(","):
+            low, high = bisect_left(starts, offset), bisect_left(starts, offset + len(text))
             items.append(starts[low:high])
-            offset += len(item) + 1
-        texts = segment.group().split(",")
-        short = [
-            len(set(item)) <= t.LIST_ITEM_WORDS and not NEGATED_ITEM.search(text)
-            for item, text in zip(items, texts, strict=True)
-        ]
+            short.append(len(set(items[-1])) <= t.LIST_ITEM_WORDS and not NEGATED_ITEM.search(text))
+            offset += len(text) + 1
         if len(items) >= t.LIST_RUN and sum(short) >= t.LIST_RUN and sum(short) * 2 > len(items):
             for item, is_short in zip(items, short, strict=True):
                 listed.update(item)
@@ -737,6 +732,12 @@ def _unsure(reading: Reading, matches: list[Match | None]) -> str:
         if clause is not None and clause not in credited:
             return _sentence_from(text.normal, hedge.start())
     return ""
+
+
+def _calls_same(reading: Reading) -> str:
+    """Where the answer calls the things compared the same, which keeps it from a pass."""
+    same = SAME_TALK.search(reading.text.normal)
+    return _sentence_from(reading.text.normal, same.start()) if same else ""
 
 
 def _sentence_from(text: str, offset: int) -> str:
